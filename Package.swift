@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+//
+// LockFreeMap: a lock-free Int64 -> Int64 hash map for Swift.
+// No package dependencies: the Swift toolchain and the package's own C atomics shim.
+import PackageDescription
+
+let package = Package(
+    name: "LockFreeMap",
+    products: [
+        .library(name: "LockFreeMap", targets: ["LockFreeMap"]),
+        .executable(name: "map-bench", targets: ["map-bench"]),
+    ],
+    targets: [
+        // C11 atomics over plain pointers, `static inline` so that Swift inlines them.
+        // The leading underscore marks it as an implementation detail, not API.
+        .target(
+            name: "_LockFreeMapShims",
+            path: "Sources/_LockFreeMapShims"
+        ),
+        .target(
+            name: "LockFreeMap",
+            dependencies: ["_LockFreeMapShims"],
+            path: "Sources/LockFreeMap",
+            swiftSettings: [
+                // Opt-in invariant checks (see LockFreeInt64Map+Invariants.swift).
+                .define("LOCKFREEMAP_INTERNAL_CHECKS", .when(configuration: .debug)),
+            ]
+        ),
+        // Benchmark harness logic (workloads, baselines, options, reports): a library so
+        // that its pieces can be unit-tested without timing.
+        .target(
+            name: "MapBenchCore",
+            dependencies: ["LockFreeMap"],
+            path: "Benchmarks/MapBenchCore"
+        ),
+        .executableTarget(
+            name: "map-bench",
+            dependencies: ["MapBenchCore"],
+            path: "Benchmarks/map-bench"
+        ),
+        .testTarget(
+            name: "LockFreeMapTests",
+            dependencies: ["LockFreeMap", "_LockFreeMapShims"],
+            path: "Tests/LockFreeMapTests"
+        ),
+        .testTarget(
+            name: "MapBenchTests",
+            dependencies: ["MapBenchCore"],
+            path: "Tests/MapBenchTests"
+        ),
+    ],
+    swiftLanguageModes: [.v6],
+    cLanguageStandard: .c11
+)

@@ -1,0 +1,1 @@
+#include "_LockFreeMapShims.h"

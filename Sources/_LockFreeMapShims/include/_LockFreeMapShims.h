@@ -1,0 +1,4 @@
+#ifndef LOCKFREEMAP_SHIMS_H
+#define LOCKFREEMAP_SHIMS_H
+#include <stdint.h>
+#endif
