@@ -1,4 +1,187 @@
+//===--- _LockFreeMapShims.h - C11 atomics for LockFreeMap -----------------===//
+//
+// Why this file exists: Swift cannot import C's `_Atomic` types or the
+// <stdatomic.h> operations, and the Synchronization module's `Atomic` cannot
+// live in memory that the map allocates by hand (node slabs, bucket segments).
+// So every atomic access of the map goes through one of the tiny functions
+// below. They take plain pointers to naturally aligned words that are only
+// ever accessed through these functions, view them as `_Atomic` objects, and
+// are `static inline` + `always_inline`, so that in a release build each one
+// becomes the single instruction it names inside the Swift caller
+// (`mov`, `xchg`, `lock cmpxchg`, `lock xadd`, `lock cmpxchg16b` on x86-64).
+//
+// Naming: _lfm_<operation>_<ordering>[_<failure ordering>]_<type>. The memory
+// order is part of the name, never a run-time argument, and every function
+// says in C11 terms what it does. Nothing about the map's algorithm lives here:
+// see docs/DESIGN.md for why each call site uses the order it uses.
+//
+// Types: `u64` is a 64-bit word (Int64 / UInt64 in Swift, and the map's
+// tagged node links); `ptr` is a pointer-sized word (`void *`).
+// `pair` is a 16-byte, 16-byte-aligned pair of u64 words.
+//
+//===----------------------------------------------------------------------===//
 #ifndef LOCKFREEMAP_SHIMS_H
 #define LOCKFREEMAP_SHIMS_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
+
+#define LFM_INLINE static inline __attribute__((always_inline))
+
+// The 16-byte compare-and-swap needs `cmpxchg16b` on x86-64. Enabling it for
+// these functions only (rather than with a compiler flag) keeps the package
+// free of unsafe build flags; every x86-64 CPU that runs Swift has it.
+#if defined(__x86_64__)
+#define LFM_PAIR_TARGET __attribute__((target("cx16")))
+#else
+#define LFM_PAIR_TARGET
 #endif
+
+_Static_assert(sizeof(void *) == 8, "LockFreeMap needs a 64-bit platform");
+_Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "64-bit atomics must be lock-free");
+_Static_assert(ATOMIC_POINTER_LOCK_FREE == 2, "pointer atomics must be lock-free");
+
+// MARK: - 64-bit words
+
+#define LFM_A64(p) ((_Atomic(uint64_t) *)(p))
+
+/// Atomic load, memory_order_relaxed.
+LFM_INLINE uint64_t _lfm_load_relaxed_u64(const uint64_t *p) {
+  return atomic_load_explicit(LFM_A64(p), memory_order_relaxed);
+}
+/// Atomic load, memory_order_acquire.
+LFM_INLINE uint64_t _lfm_load_acquire_u64(const uint64_t *p) {
+  return atomic_load_explicit(LFM_A64(p), memory_order_acquire);
+}
+/// Atomic load, memory_order_seq_cst.
+LFM_INLINE uint64_t _lfm_load_seqcst_u64(const uint64_t *p) {
+  return atomic_load_explicit(LFM_A64(p), memory_order_seq_cst);
+}
+/// Atomic store, memory_order_relaxed.
+LFM_INLINE void _lfm_store_relaxed_u64(uint64_t *p, uint64_t v) {
+  atomic_store_explicit(LFM_A64(p), v, memory_order_relaxed);
+}
+/// Atomic store, memory_order_release.
+LFM_INLINE void _lfm_store_release_u64(uint64_t *p, uint64_t v) {
+  atomic_store_explicit(LFM_A64(p), v, memory_order_release);
+}
+/// Atomic exchange, memory_order_acq_rel. Returns the previous value.
+LFM_INLINE uint64_t _lfm_exchange_acqrel_u64(uint64_t *p, uint64_t v) {
+  return atomic_exchange_explicit(LFM_A64(p), v, memory_order_acq_rel);
+}
+/// Strong compare-and-swap: if *p == *expected, *p = desired (success order
+/// seq_cst) and returns true; else *expected = *p (failure order acquire) and
+/// returns false. Never fails spuriously.
+LFM_INLINE bool _lfm_cas_strong_seqcst_acquire_u64(uint64_t *p, uint64_t *expected, uint64_t desired) {
+  return atomic_compare_exchange_strong_explicit(LFM_A64(p), expected, desired,
+                                                 memory_order_seq_cst, memory_order_acquire);
+}
+/// Strong compare-and-swap with memory_order_acq_rel on success and
+/// memory_order_acquire on failure; otherwise as above.
+LFM_INLINE bool _lfm_cas_strong_acqrel_acquire_u64(uint64_t *p, uint64_t *expected, uint64_t desired) {
+  return atomic_compare_exchange_strong_explicit(LFM_A64(p), expected, desired,
+                                                 memory_order_acq_rel, memory_order_acquire);
+}
+/// Weak compare-and-swap (may fail spuriously, for retry loops), acq_rel on
+/// success, acquire on failure; on failure *expected = *p.
+LFM_INLINE bool _lfm_cas_weak_acqrel_acquire_u64(uint64_t *p, uint64_t *expected, uint64_t desired) {
+  return atomic_compare_exchange_weak_explicit(LFM_A64(p), expected, desired,
+                                               memory_order_acq_rel, memory_order_acquire);
+}
+/// Atomic fetch-and-add (wrapping), memory_order_relaxed. Returns the old value.
+LFM_INLINE uint64_t _lfm_fetch_add_relaxed_u64(uint64_t *p, uint64_t delta) {
+  return atomic_fetch_add_explicit(LFM_A64(p), delta, memory_order_relaxed);
+}
+/// Atomic fetch-and-add (wrapping), memory_order_release. Returns the old value.
+LFM_INLINE uint64_t _lfm_fetch_add_release_u64(uint64_t *p, uint64_t delta) {
+  return atomic_fetch_add_explicit(LFM_A64(p), delta, memory_order_release);
+}
+/// Atomic fetch-and-add (wrapping), memory_order_seq_cst. Returns the old value.
+LFM_INLINE uint64_t _lfm_fetch_add_seqcst_u64(uint64_t *p, uint64_t delta) {
+  return atomic_fetch_add_explicit(LFM_A64(p), delta, memory_order_seq_cst);
+}
+
+// MARK: - Pointer-sized words
+
+#define LFM_APTR(p) ((void *_Atomic *)(p))
+
+/// Atomic load of a pointer, memory_order_acquire.
+LFM_INLINE void *_lfm_load_acquire_ptr(void *const *p) {
+  return atomic_load_explicit(LFM_APTR(p), memory_order_acquire);
+}
+/// Atomic load of a pointer, memory_order_relaxed.
+LFM_INLINE void *_lfm_load_relaxed_ptr(void *const *p) {
+  return atomic_load_explicit(LFM_APTR(p), memory_order_relaxed);
+}
+/// Atomic store of a pointer, memory_order_release.
+LFM_INLINE void _lfm_store_release_ptr(void **p, void *v) {
+  atomic_store_explicit(LFM_APTR(p), v, memory_order_release);
+}
+/// Atomic exchange of a pointer, memory_order_acq_rel. Returns the old pointer.
+LFM_INLINE void *_lfm_exchange_acqrel_ptr(void **p, void *v) {
+  return atomic_exchange_explicit(LFM_APTR(p), v, memory_order_acq_rel);
+}
+/// Strong compare-and-swap of a pointer, acq_rel on success, acquire on
+/// failure; on failure *expected = *p.
+LFM_INLINE bool _lfm_cas_strong_acqrel_acquire_ptr(void **p, void **expected, void *desired) {
+  return atomic_compare_exchange_strong_explicit(LFM_APTR(p), expected, desired,
+                                                 memory_order_acq_rel, memory_order_acquire);
+}
+/// Atomic fetch-and-add on a pointer-sized integer, memory_order_relaxed.
+LFM_INLINE uintptr_t _lfm_fetch_add_relaxed_uptr(uintptr_t *p, uintptr_t delta) {
+  return atomic_fetch_add_explicit((_Atomic(uintptr_t) *)p, delta, memory_order_relaxed);
+}
+
+// MARK: - 16-byte pairs
+
+/// Two adjacent 64-bit words; `first` is at the lower address.
+typedef struct {
+  uint64_t first;
+  uint64_t second;
+} _lfm_pair;
+
+/// 16-byte compare-and-swap on the 16-byte-aligned pair at `p`, seq_cst on
+/// success and on failure. Returns the pair that was in memory just before:
+/// the swap happened iff the result equals `expected`. Never fails
+/// spuriously. (`lock cmpxchg16b` on x86-64; `casp` or `ldaxp`/`stlxp` on
+/// arm64.) A 64-bit atomic access to either half is atomic with respect to
+/// this operation on both architectures; the map relies on that for the
+/// first word (see docs/DESIGN.md, "Mixed-size atomics").
+LFM_INLINE LFM_PAIR_TARGET _lfm_pair _lfm_cas_pair_seqcst(uint64_t *p, _lfm_pair expected, _lfm_pair desired) {
+  unsigned __int128 e = ((unsigned __int128)expected.second << 64) | expected.first;
+  unsigned __int128 d = ((unsigned __int128)desired.second << 64) | desired.first;
+  __atomic_compare_exchange_n((unsigned __int128 *)p, &e, d, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+  _lfm_pair seen = {(uint64_t)e, (uint64_t)(e >> 64)};
+  return seen;
+}
+
+// MARK: - Fences, hints, thread identity
+
+/// atomic_thread_fence(memory_order_seq_cst). (ThreadSanitizer does not model
+/// standalone fences; the map uses ordered operations instead, and this is
+/// here for completeness and for tests.)
+LFM_INLINE void _lfm_fence_seqcst(void) { atomic_thread_fence(memory_order_seq_cst); }
+
+/// A CPU spin-wait hint (`pause` / `yield`). Never a wait for another thread:
+/// it only makes a retry loop kinder to the sibling hyper-thread.
+LFM_INLINE void _lfm_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
+/// The calling thread's small, stable number, 1 for the first thread that asks,
+/// 2 for the next, and so on (never 0). Threads are numbered on first use;
+/// nothing needs registering or unregistering.
+uint32_t _lfm_thread_number_slow(void);
+extern _Thread_local uint32_t _lfm_thread_number_cache;
+
+LFM_INLINE uint32_t _lfm_thread_number(void) {
+  uint32_t n = _lfm_thread_number_cache;
+  return n != 0 ? n : _lfm_thread_number_slow();
+}
+
+#endif  // LOCKFREEMAP_SHIMS_H

@@ -1,0 +1,45 @@
+// Key hashing: a seeded bijection of the 64-bit key space, and its inverse.
+//
+// `hash(key) = fmix64(key ^ seed)` where fmix64 is MurmurHash3's 64-bit
+// finalizer (Appleby), a bijection with full avalanche. Because it is a
+// bijection, two distinct keys never share a hash, so a node can store its
+// split-order key alone and the key is recovered from it when iterating
+// (`unhash`). The seed is random per map instance, so a key set that collides
+// in one map does not collide in another (FIELD.md #11, hash flooding).
+
+@usableFromInline let fmixMultiplier1: UInt64 = 0xff51_afd7_ed55_8ccd
+@usableFromInline let fmixMultiplier2: UInt64 = 0xc4ce_b9fe_1a85_ec53
+// Multiplicative inverses modulo 2^64 of the two multipliers above.
+let fmixInverse1: UInt64 = 0x4f74_430c_22a5_4005
+let fmixInverse2: UInt64 = 0x9cb4_b2f8_1293_37db
+
+@inline(__always) func fmix64(_ x: UInt64) -> UInt64 {
+    var k = x
+    k ^= k >> 33
+    k &*= fmixMultiplier1
+    k ^= k >> 33
+    k &*= fmixMultiplier2
+    k ^= k >> 33
+    return k
+}
+
+/// The inverse of `fmix64`: `fmix64Inverse(fmix64(x)) == x` for every x.
+/// (`x ^= x >> 33` is its own inverse because 33 > 64 / 2.)
+@inline(__always) func fmix64Inverse(_ h: UInt64) -> UInt64 {
+    var x = h
+    x ^= x >> 33
+    x &*= fmixInverse2
+    x ^= x >> 33
+    x &*= fmixInverse1
+    x ^= x >> 33
+    return x
+}
+
+/// Reverses the order of the 64 bits of `x` (bit 0 becomes bit 63).
+@inline(__always) func reverseBits(_ x: UInt64) -> UInt64 {
+    var v = x
+    v = ((v >> 1) & 0x5555_5555_5555_5555) | ((v & 0x5555_5555_5555_5555) << 1)
+    v = ((v >> 2) & 0x3333_3333_3333_3333) | ((v & 0x3333_3333_3333_3333) << 2)
+    v = ((v >> 4) & 0x0F0F_0F0F_0F0F_0F0F) | ((v & 0x0F0F_0F0F_0F0F_0F0F) << 4)
+    return v.byteSwapped
+}

@@ -1,0 +1,44 @@
+// Whole pages from the kernel, for node slabs and bucket segments.
+//
+// The map takes its large blocks with mmap rather than malloc so that no
+// user-space allocator lock sits on any map path: a thread paused inside
+// malloc while holding an arena lock could otherwise stall another thread's
+// insert (lock-freedom includes the allocator; docs/DESIGN.md, "Progress").
+// A thread is never paused holding a kernel lock: signals are delivered on the
+// way back to user space. Fresh anonymous pages read as zero, which the bucket
+// segments rely on (zero = "bucket not initialized yet").
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+enum PageMemory {
+    static let pageSize: Int = Int(sysconf(Int32(_SC_PAGESIZE)))
+
+    /// Rounds `byteCount` up to whole pages.
+    static func roundedUp(_ byteCount: Int) -> Int {
+        (byteCount + pageSize - 1) / pageSize * pageSize
+    }
+
+    /// Zero-filled, page-aligned memory of `byteCount` bytes (rounded up to pages).
+    static func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
+        let size = roundedUp(byteCount)
+        #if canImport(Darwin)
+        let flags = MAP_PRIVATE | MAP_ANON
+        #else
+        let flags = MAP_PRIVATE | MAP_ANONYMOUS
+        #endif
+        guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, flags, -1, 0), p != MAP_FAILED else {
+            fatalError("LockFreeInt64Map: out of memory (mmap of \(size) bytes failed)")
+        }
+        return p
+    }
+
+    /// Returns memory from `allocate(byteCount:)` to the kernel.
+    static func deallocate(_ p: UnsafeMutableRawPointer, byteCount: Int) {
+        munmap(p, roundedUp(byteCount))
+    }
+}

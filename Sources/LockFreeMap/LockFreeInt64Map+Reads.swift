@@ -1,0 +1,39 @@
+// Reads: wait-free, allocation-free, write nothing but the reader's epoch pin.
+
+extension LockFreeInt64Map {
+    /// The value stored for `key`, or `nil` if the key is absent.
+    ///
+    /// Linearizable and wait-free; never allocates. Setting a value through the
+    /// subscript is `updateValue(_:forKey:)`; setting `nil` is `removeValue(forKey:)`.
+    public subscript(key: Int64) -> Int64? {
+        get { value(forKey: key) }
+        set {
+            if let newValue {
+                updateValue(newValue, forKey: key)
+            } else {
+                removeValue(forKey: key)
+            }
+        }
+    }
+
+    /// The value stored for `key`, or `nil` if the key is absent.
+    ///
+    /// Linearizable and wait-free; never allocates. If it returns a value written by
+    /// another thread, that thread's write happens-before this read returns.
+    public func value(forKey key: Int64) -> Int64? {
+        let hashed = core.hashed(key)
+        let stripe = core.stripes[hashed.stripe]
+        let pin = core.domain.pin()
+        defer { core.domain.unpin(pin) }
+        let node = stripe.find(hashed.orderKey, from: stripe.readStart(hashed.low))
+        if node == 0 { return nil }  // LP(absent): the link load that passed the key
+        let (value, next) = Stripe.readValue(node)
+        // LP(found): the value load, valid because `next` was unmarked after it.
+        return isMarked(next) ? nil : Int64(bitPattern: value)
+    }
+
+    /// Whether the map holds a value for `key`. Linearizable, wait-free, allocation-free.
+    public func containsKey(_ key: Int64) -> Bool {
+        value(forKey: key) != nil
+    }
+}
