@@ -1,0 +1,120 @@
+// Tests of the structure itself (not only the API): invariants after random and
+// concurrent workloads, reclamation reusing nodes, growth and minimumCapacity.
+import Foundation
+import Testing
+@_spi(Testing) import LockFreeMap
+
+@Suite(.serialized) struct StructureTests {
+    /// Random operations over a pool that forces growth; invariants hold at rest after.
+    @Test func invariantsHoldAfterRandomOperations() throws {
+        var rng = SystemRandomNumberGenerator()
+        let map = LockFreeInt64Map()
+        for _ in 0..<50_000 {
+            let key = Int64(rng.next() % 20_000) &* 0x1_0000_0001
+            switch rng.next() % 4 {
+            case 0: map.updateValue(Int64(bitPattern: rng.next()), forKey: key)
+            case 1: map.insertValue(1, forKey: key)
+            case 2: map.removeValue(forKey: key)
+            default: map.wrappingAdd(-1, forKey: key)
+            }
+        }
+        try map.checkInvariants()
+        #expect(map.pinnedThreadCount == 0)
+        #expect(map.statistics.resizeCount > 0)
+        map.removeAll()
+        try map.checkInvariants()
+        #expect(map.count == 0)
+    }
+
+    /// Threads churn the same small key space; at rest the structure is intact and the
+    /// count matches a walk.
+    @Test func invariantsHoldAfterConcurrentChurn() throws {
+        let map = LockFreeInt64Map()
+        let threads = 4
+        let done = DispatchGroup()
+        for t in 0..<threads {
+            done.enter()
+            Thread.detachNewThread {
+                var state = UInt64(t + 1)
+                for _ in 0..<40_000 {
+                    state = state &* 6364136223846793005 &+ 1442695040888963407
+                    let key = Int64(state >> 54)  // 1024 keys
+                    switch (state >> 40) % 3 {
+                    case 0: map.insertValue(key, forKey: key)
+                    case 1: map.removeValue(forKey: key)
+                    default: _ = map.compareExchange(forKey: key, expected: key, desired: key)
+                    }
+                }
+                done.leave()
+            }
+        }
+        done.wait()
+        try map.checkInvariants()
+        var walked = 0
+        map.forEach { key, value in
+            walked += 1
+            #expect(key == value)
+        }
+        #expect(walked == map.count)
+        #expect(map.pinnedThreadCount == 0)
+    }
+
+    /// Removed nodes are reused: churning over ever-new keys with a fixed window of live
+    /// entries reserves a bounded amount of node memory.
+    @Test func reclamationReusesRemovedNodes() {
+        let map = LockFreeInt64Map()
+        let window: Int64 = 1_000
+        var reservedAfterWarmUp = 0
+        for i in Int64(0)..<400_000 {
+            map.insertValue(i, forKey: i)
+            if i >= window { map.removeValue(forKey: i - window) }
+            if i == 100_000 { reservedAfterWarmUp = map.statistics.reservedNodeBytes }
+        }
+        let reserved = map.statistics.reservedNodeBytes
+        // 300,000 more inserts would need ~9.6 MB of fresh nodes without reuse.
+        #expect(reserved <= reservedAfterWarmUp + 512 * 1024, "reserved \(reserved), after warm-up \(reservedAfterWarmUp)")
+        let counts = map.nodeCounts
+        #expect(counts.free + counts.awaitingReclamation > 0)
+        #expect(map.count == Int(window))
+    }
+
+    /// A map presized for N entries does not grow before it holds N entries.
+    @Test func presizedMapDoesNotGrowBelowItsCapacity() {
+        for capacity in [1, 100, 10_000, 200_000] {
+            let map = LockFreeInt64Map(minimumCapacity: capacity)
+            for i in 0..<capacity { map.insertValue(Int64(i), forKey: Int64(i) &* 7_919) }
+            #expect(map.statistics.resizeCount == 0, "capacity \(capacity): \(map.statistics)")
+        }
+    }
+
+    /// Growth from capacity 0 keeps the average load at most the documented factor.
+    @Test func growthKeepsLoadFactorBounded() throws {
+        let map = LockFreeInt64Map()
+        for i in 0..<300_000 { map.insertValue(Int64(i), forKey: Int64(i)) }
+        let stats = map.statistics
+        #expect(stats.entryCount == 300_000)
+        #expect(stats.loadFactor <= 2.0, "\(stats)")
+        #expect(stats.longestChain <= 16, "\(stats)")
+        try map.checkInvariants()
+    }
+
+    /// Maps created and released repeatedly return their memory (no growth of the
+    /// process's resident size across many maps).
+    @Test func releasedMapsReturnTheirMemory() {
+        func residentBytes() -> Int {
+            guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+                  let pages = Int(statm.split(separator: " ")[1]) else { return 0 }
+            return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+        }
+        func fillAndRelease() {
+            let map = LockFreeInt64Map()
+            for i in 0..<100_000 { map.insertValue(Int64(i), forKey: Int64(i)) }
+        }
+        fillAndRelease()
+        let before = residentBytes()
+        for _ in 0..<20 { fillAndRelease() }
+        let after = residentBytes()
+        // 20 leaked maps would be > 60 MB; allow allocator noise.
+        #expect(after - before < 8 << 20, "resident grew by \(after - before) bytes")
+    }
+}
