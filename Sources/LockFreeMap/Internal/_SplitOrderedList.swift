@@ -199,6 +199,7 @@ extension Stripe {
             if compareExchangeSeqCst(nextWord(at.pred), expected: at.curr, desired: fresh).exchanged {
                 fresh = 0
                 growIfNeeded(countAfterInsert: countBefore &+ 1)
+                initializeAheadOfDemand(domain: domain)
                 return UpsertOutcome(wasPresent: false, oldValue: 0, changed: true, newValue: insertion)
             }
             _ = fetchAddRelaxed(entryCount, UInt64.max)
@@ -271,6 +272,20 @@ extension Stripe {
     }
 
     // MARK: Growth
+
+    /// Each insert also initializes one not-yet-initialized bucket, in index order, so
+    /// that after a doubling the new buckets fill in as the map keeps growing instead of
+    /// only when a write hashes to them (a read of an uninitialized bucket starts at its
+    /// parent and walks about twice as far). A claim is one CAS on the cursor; a thread
+    /// that claims a bucket and stalls leaves it lazily initialized, which is correct.
+    @inline(__always) func initializeAheadOfDemand(domain: EpochDomain) {
+        let next = loadRelaxed(initializationCursor)
+        if next >= UInt64(1) << loadRelaxed(sizeLog2) { return }
+        // Relaxed: the cursor only spreads work; the bucket slots carry the publication.
+        if compareExchangeAcqRel(initializationCursor, expected: next, desired: next + 1).exchanged {
+            _ = bucketDummy(next, domain: domain)
+        }
+    }
 
     /// Doubles this stripe's bucket count when its entries exceed `maxLoadFactor` per
     /// bucket. One CAS on sizeLog2, no copying: new buckets initialize lazily. The map's

@@ -8,7 +8,7 @@
 //               minimumCapacity | address of the stripe array
 //   lines 1-7   segment directory: 56 segment addresses (segment 0 is line 8)
 //   line 8      segment 0: bucket slots 0..<8 (bucket 0 = the list's head dummy)
-//   line 9      entry counter
+//   line 9      entry counter | bucket initialization cursor
 //   line 10     allocator: current slab | free list | limbo[0..<3] | retire tally
 //   line 11     padding
 //
@@ -49,6 +49,8 @@ struct Stripe {
     @inline(__always) var segmentZero: AtomicWord { base + 64 }
     // line 9
     @inline(__always) var entryCount: AtomicWord { base + 72 }
+    /// The next bucket to initialize ahead of demand (see `initializeAheadOfDemand`).
+    @inline(__always) var initializationCursor: AtomicWord { base + 73 }
     // line 10
     @inline(__always) var currentSlab: AtomicWord { base + 80 }
     @inline(__always) var freeList: AtomicWord { base + 81 }
