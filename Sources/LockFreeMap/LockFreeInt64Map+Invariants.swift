@@ -11,8 +11,8 @@ extension LockFreeInt64Map {
     ///
     /// Checked: each list is strictly sorted by order key and starts at bucket 0's dummy
     /// (N5); no reachable node is marked (removals unlink before they return); every
-    /// initialized bucket slot holds the dummy with that bucket's order key, reachable
-    /// in the list (N4); every entry lies in the stripe its key hashes to; each stripe's
+    /// bucket's dummy is reachable in the list, with its order key, exactly when its
+    /// state is linked (N4); every entry lies in the stripe its key hashes to; each stripe's
     /// counter equals its entries (G1); no node is both reachable and on the free list.
     @_spi(Testing) public func checkInvariants() throws {
         func fail(_ message: String) -> InvariantViolation { InvariantViolation(description: message) }
@@ -45,11 +45,11 @@ extension LockFreeInt64Map {
             }
             let size = loadRelaxed(stripe.sizeLog2)
             for b in 0..<(UInt64(1) << size) {
-                guard let slot = stripe.existingSlot(b) else { continue }
-                let dummy = loadAcquire(slot)
-                if dummy == 0 { continue }
-                if dummies[reverseBits(b)] != dummy {
-                    throw fail("stripe \(stripeIndex): bucket \(b) slot does not hold its reachable dummy")
+                guard let dummy = stripe.existingDummy(b) else { continue }
+                let state = loadAcquire(linkWord(dummy))
+                if state == dummyBeingLinked { throw fail("stripe \(stripeIndex): bucket \(b) left half-linked at rest") }
+                if (state == dummyLinked) != (dummies[reverseBits(b)] == dummy) {
+                    throw fail("stripe \(stripeIndex): bucket \(b) state \(state) disagrees with the list")
                 }
             }
             let counted = Int(truncatingIfNeeded: loadRelaxed(stripe.entryCount))
@@ -68,14 +68,17 @@ extension LockFreeInt64Map {
         public var free: Int
         /// Nodes retired and waiting for two epoch advances.
         public var awaitingReclamation: Int
+        /// Nodes ever carved from slabs: grows only when no reclaimed node was free.
+        public var carved: Int
     }
 
     /// Counts free and retired nodes. Quiescent use.
     @_spi(Testing) public var nodeCounts: NodeCounts {
-        var counts = NodeCounts(free: 0, awaitingReclamation: 0)
+        var counts = NodeCounts(free: 0, awaitingReclamation: 0, carved: 0)
         for i in 0..<stripeCount {
             let stripe = core.stripes[i]
             counts.free += stripe.stackLength(stripe.freeList)
+            counts.carved += stripe.carvedNodeCount
             for bag in 0..<3 { counts.awaitingReclamation += stripe.stackLength(stripe.limbo(UInt64(bag))) }
         }
         return counts

@@ -24,7 +24,7 @@ extension LockFreeInt64Map {
         public var stripeCount: Int
         /// Buckets in all stripes at their current sizes.
         public var bucketCount: Int
-        /// Buckets whose dummy node exists (buckets initialize lazily on first write).
+        /// Buckets whose dummy node is linked (buckets initialize lazily, on writes).
         public var initializedBucketCount: Int
         /// Entries found by the walk.
         public var entryCount: Int
@@ -60,7 +60,9 @@ extension LockFreeInt64Map {
             stats.resizeCount += Int(loadRelaxed(stripe.resizeCount))
             stats.reservedNodeBytes += stripe.reservedSlabBytes
             for b in 0..<(UInt64(1) << sizeLog2) {
-                if let slot = stripe.existingSlot(b), loadAcquire(slot) != 0 { stats.initializedBucketCount += 1 }
+                if let dummy = stripe.existingDummy(b), loadAcquire(linkWord(dummy)) == dummyLinked {
+                    stats.initializedBucketCount += 1
+                }
             }
             // Entries of one bucket are contiguous in the list (they share the low bits
             // of the hash, i.e. the top bits of the order key).

@@ -47,13 +47,9 @@ struct MapCore {
             storeRelaxed(stripe.stripeIndex, UInt64(i))
             storeRelaxed(stripe.minimumCapacity, UInt64(minimumCapacity))
             storeRelaxed(stripe.stripeArray, address(raw))
-            storeRelaxed(stripe.segmentEntry(0), address(UnsafeMutableRawPointer(stripe.segmentZero)))
-            // Bucket 0's dummy, order key 0: the head of the stripe's list.
-            let head = stripe.allocateNode()
-            storeRelaxed(orderKeyWord(head), 0)
-            storeRelaxed(valueWord(head), 0)
-            storeRelaxed(nextWord(head), 0)
-            storeRelaxed(stripe.segmentZero, head)
+            storeRelaxed(stripe.segmentEntry(0), stripe.headDummy)
+            // Bucket 0's dummy, order key 0 (zeroed memory): the head of the stripe's list.
+            storeRelaxed(linkWord(stripe.headDummy), dummyLinked)
         }
         // The map is published to other threads by whatever the user shares it with
         // (a let, a Task capture): that publication orders these plain stores.

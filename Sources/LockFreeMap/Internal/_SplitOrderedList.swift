@@ -37,64 +37,59 @@ struct SearchResult {
 extension Stripe {
     // MARK: Finding the start of a bucket
 
-    /// The dummy to start a read from: bucket `low mod size`'s if initialized, else its
-    /// nearest initialized ancestor's (which precedes it in list order). Never writes.
+    /// The dummy to start a read from: bucket `low mod size`'s if linked, else its
+    /// nearest linked ancestor's (which precedes it in list order). Never writes.
     @inline(__always) func readStart(_ low: UInt64) -> NodeAddress {
         // Relaxed: any size ever published is fine; a stale size only means starting
         // from an ancestor bucket, which is correct.
         let size = loadRelaxed(sizeLog2)
         var b = low & ((1 << size) &- 1)
         while true {
-            if let slot = existingSlot(b) {
-                // [B1] acquire: pairs with the release store that published the dummy.
-                let dummy = loadAcquire(slot)
-                if dummy != 0 { return dummy }
-            }
-            b = Self.parent(ofBucket: b)  // b > 0: bucket 0 is always initialized
+            // [B1] acquire: pairs with the release store of `dummyLinked`, so the dummy
+            // is in the list and its words are visible.
+            if let dummy = existingDummy(b), loadAcquire(linkWord(dummy)) == dummyLinked { return dummy }
+            b = Self.parent(ofBucket: b)  // b > 0: bucket 0 is always linked
         }
     }
 
-    /// The dummy of bucket `low mod size`, initializing it (and its ancestors) if needed.
+    /// A linked dummy at or before bucket `low mod size`: the bucket's own, linking it
+    /// first if nobody has claimed it.
     @inline(__always) func writeStart(_ low: UInt64, domain: EpochDomain) -> NodeAddress {
         let size = loadRelaxed(sizeLog2)
-        return bucketDummy(low & ((1 << size) &- 1), domain: domain)
+        return linkedDummy(forBucket: low & ((1 << size) &- 1), domain: domain)
     }
 
-    func bucketDummy(_ b: UInt64, domain: EpochDomain) -> NodeAddress {
-        let bucketSlot = slot(b)
-        let dummy = loadAcquire(bucketSlot)  // [B1]
-        if dummy != 0 { return dummy }
-        return initializeBucket(b, slot: bucketSlot, domain: domain)
+    /// Bucket b's dummy once linked. If unclaimed, this thread claims it and links it;
+    /// if another thread is linking it right now, the nearest linked ancestor is
+    /// returned instead: nobody waits for another thread's initialization.
+    func linkedDummy(forBucket b: UInt64, domain: EpochDomain) -> NodeAddress {
+        let dummy = dummy(b)
+        let state = loadAcquire(linkWord(dummy))  // [B1]
+        if state == dummyLinked { return dummy }
+        // [B2] acq_rel claim: exactly one thread links each dummy (its words are then
+        // written by that thread alone until the release store [B1] publishes them).
+        if state == dummyUnclaimed,
+           compareExchangeAcqRel(linkWord(dummy), expected: dummyUnclaimed, desired: dummyBeingLinked).exchanged {
+            linkBucket(b, dummy: dummy, domain: domain)
+            return dummy
+        }
+        return linkedDummy(forBucket: Self.parent(ofBucket: b), domain: domain)  // b > 0 here
     }
 
-    /// Links bucket b's dummy into the list after its parent's, or finds the one another
-    /// thread linked, and records it in the slot. Every thread that gets here stores the
-    /// same address: dummies are unique by order key and never removed.
-    @inline(never) func initializeBucket(_ b: UInt64, slot: AtomicWord, domain: EpochDomain) -> NodeAddress {
-        let start = bucketDummy(Self.parent(ofBucket: b), domain: domain)
+    /// Inserts bucket b's claimed dummy into the list after a linked ancestor's, then
+    /// marks it linked. Only the claimant runs this, so no other node has its key.
+    @inline(never) func linkBucket(_ b: UInt64, dummy: NodeAddress, domain: EpochDomain) {
+        let start = linkedDummy(forBucket: Self.parent(ofBucket: b), domain: domain)
         let key = reverseBits(b)
-        var fresh: NodeAddress = 0
-        var dummy: NodeAddress
+        storeRelaxed(orderKeyWord(dummy), key)
+        storeRelaxed(valueWord(dummy), 0)
         while true {
             let at = search(from: start, for: key, domain: domain)
-            if at.currKey == key { dummy = at.curr; break }
-            if fresh == 0 {
-                fresh = allocateNode()
-                storeRelaxed(orderKeyWord(fresh), key)
-                storeRelaxed(valueWord(fresh), 0)
-            }
-            storeRelaxed(nextWord(fresh), at.curr)
-            // [P1] seq_cst CAS: publishes the node's words (release part) to readers that
-            // load this link with acquire.
-            if compareExchangeSeqCst(nextWord(at.pred), expected: at.curr, desired: fresh).exchanged {
-                dummy = fresh
-                fresh = 0
-                break
-            }
+            storeRelaxed(nextWord(dummy), at.curr)
+            // [P1] seq_cst CAS: links the dummy; its release publishes the dummy's words.
+            if compareExchangeSeqCst(nextWord(at.pred), expected: at.curr, desired: dummy).exchanged { break }
         }
-        if fresh != 0 { retire(fresh, domain: domain) }  // allocated, never published
-        storeRelease(slot, dummy)  // [B1]
-        return dummy
+        storeRelease(linkWord(dummy), dummyLinked)  // [B1]
     }
 
     // MARK: Reading
@@ -283,7 +278,7 @@ extension Stripe {
         if next >= UInt64(1) << loadRelaxed(sizeLog2) { return }
         // Relaxed: the cursor only spreads work; the bucket slots carry the publication.
         if compareExchangeAcqRel(initializationCursor, expected: next, desired: next + 1).exchanged {
-            _ = bucketDummy(next, domain: domain)
+            _ = linkedDummy(forBucket: next, domain: domain)
         }
     }
 

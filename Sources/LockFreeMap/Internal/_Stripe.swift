@@ -1,19 +1,20 @@
 // A stripe: one split-ordered list of the map, with its buckets, its entry counter
 // and its node memory. The top `stripeBits` bits of a key's hash choose the stripe.
 //
-// Layout (768 bytes, 64-byte lines; read-mostly lines first so that the counter
+// Layout (896 bytes, 64-byte lines; read-mostly lines first so that the counter
 // and allocator lines, written by every insert and remove, share no line with them):
 //
 //   line 0      sizeLog2 | initialSizeLog2 | resizeCount | stripeIndex |
 //               minimumCapacity | address of the stripe array
-//   lines 1-7   segment directory: 56 segment addresses (segment 0 is line 8)
-//   line 8      segment 0: bucket slots 0..<8 (bucket 0 = the list's head dummy)
-//   line 9      entry counter | bucket initialization cursor
-//   line 10     allocator: current slab | free list | limbo[0..<3] | retire tally
-//   line 11     padding
+//   lines 1-7   segment directory: 56 segment addresses (segment 0 is lines 8-11)
+//   lines 8-11  segment 0: the dummy nodes of buckets 0..<8 (bucket 0's is the list head)
+//   line 12     entry counter | bucket initialization cursor
+//   line 13     allocator: current slab | free list | limbo[0..<3] | retire tally
 //
-// Buckets: bucket b's slot holds its dummy node's address, 0 until initialized.
-// Segment 0 holds buckets 0..<8; segment s >= 1 holds buckets [2^(s+2), 2^(s+3)).
+// Buckets: a bucket *is* its dummy node, stored inline in a segment (32 bytes each),
+// so a lookup's first miss lands on the dummy itself. Segment 0 holds buckets 0..<8;
+// segment s >= 1 holds buckets [2^(s+2), 2^(s+3)). A dummy's `link` word holds its
+// state: unclaimed (0, fresh zeroed memory), being linked (1), linked (2).
 // Segments are never moved or freed while the map lives: growth only raises
 // sizeLog2 and adds segments, and buckets fill in lazily (Shalev & Shavit).
 
@@ -31,7 +32,7 @@ let maxSizeLog2 = 48
 let maxLoadFactor = 2
 
 struct Stripe {
-    static let byteCount = 768
+    static let byteCount = 896
     let base: AtomicWord
 
     // line 0
@@ -45,22 +46,28 @@ struct Stripe {
     @inline(__always) var stripeArray: AtomicWord { base + 5 }
     // lines 1-7
     @inline(__always) func segmentEntry(_ s: Int) -> AtomicWord { base + 8 + s }
-    // line 8
+    // lines 8-11
     @inline(__always) var segmentZero: AtomicWord { base + 64 }
-    // line 9
-    @inline(__always) var entryCount: AtomicWord { base + 72 }
+    // line 12
+    @inline(__always) var entryCount: AtomicWord { base + 96 }
     /// The next bucket to initialize ahead of demand (see `initializeAheadOfDemand`).
-    @inline(__always) var initializationCursor: AtomicWord { base + 73 }
-    // line 10
-    @inline(__always) var currentSlab: AtomicWord { base + 80 }
-    @inline(__always) var freeList: AtomicWord { base + 81 }
-    @inline(__always) func limbo(_ i: UInt64) -> AtomicWord { base + 82 + Int(i % 3) }
-    @inline(__always) var retireTally: AtomicWord { base + 85 }
+    @inline(__always) var initializationCursor: AtomicWord { base + 97 }
+    // line 13
+    @inline(__always) var currentSlab: AtomicWord { base + 104 }
+    @inline(__always) var freeList: AtomicWord { base + 105 }
+    @inline(__always) func limbo(_ i: UInt64) -> AtomicWord { base + 106 + Int(i % 3) }
+    @inline(__always) var retireTally: AtomicWord { base + 109 }
 
-    @inline(__always) var headDummy: NodeAddress { loadRelaxed(segmentZero) }
+    /// Bucket 0's dummy: the head of the stripe's list (order key 0).
+    @inline(__always) var headDummy: NodeAddress { address(UnsafeMutableRawPointer(segmentZero)) }
 }
 
 // MARK: - Buckets
+
+/// States of a bucket's dummy, in its `link` word.
+let dummyUnclaimed: UInt64 = 0
+let dummyBeingLinked: UInt64 = 1
+let dummyLinked: UInt64 = 2
 
 extension Stripe {
     /// Segment holding bucket `b`, and `b`'s offset in it.
@@ -70,7 +77,7 @@ extension Stripe {
         return (msb - segmentZeroLog2 + 1, Int(b - (1 << UInt64(msb))))
     }
 
-    @inline(__always) static func segmentSlotCount(_ s: Int) -> Int {
+    @inline(__always) static func segmentBucketCount(_ s: Int) -> Int {
         s == 0 ? 1 << segmentZeroLog2 : 1 << (s + segmentZeroLog2 - 1)
     }
 
@@ -79,28 +86,27 @@ extension Stripe {
         b & ~(1 << UInt64(63 - b.leadingZeroBitCount))
     }
 
-    /// The slot of bucket `b`, or nil when its segment does not exist yet.
-    @inline(__always) func existingSlot(_ b: UInt64) -> AtomicWord? {
+    /// Bucket `b`'s dummy node, or nil when its segment does not exist yet.
+    @inline(__always) func existingDummy(_ b: UInt64) -> NodeAddress? {
         let (s, offset) = Self.segment(ofBucket: b)
-        if s == 0 { return segmentZero + offset }
-        // [S1] acquire: pairs with the release of the segment's publishing CAS, so the
-        // zero-filled slots are seen as such (mmap memory is zero anyway).
+        if s == 0 { return headDummy + UInt64(offset * nodeByteCount) }
+        // [S1] acquire: pairs with the release of the segment's publishing CAS.
         let seg = loadAcquire(segmentEntry(s))
         if seg == 0 { return nil }
-        return words(seg) + offset
+        return seg + UInt64(offset * nodeByteCount)
     }
 
-    /// The slot of bucket `b`, creating its segment if needed (writers only).
-    func slot(_ b: UInt64) -> AtomicWord {
-        if let slot = existingSlot(b) { return slot }
+    /// Bucket `b`'s dummy node, creating its segment if needed (writers only).
+    func dummy(_ b: UInt64) -> NodeAddress {
+        if let dummy = existingDummy(b) { return dummy }
         let (s, offset) = Self.segment(ofBucket: b)
-        let bytes = Self.segmentSlotCount(s) * 8
+        let bytes = Self.segmentBucketCount(s) * nodeByteCount
         let fresh = address(PageMemory.allocate(byteCount: bytes))
-        // [S1] acq_rel: publish the segment; on failure acquire the winner's.
+        // [S1] acq_rel: publish the (zeroed: all unclaimed) segment; on failure acquire
+        // the winner's and give ours back.
         let (won, seen) = compareExchangeAcqRel(segmentEntry(s), expected: 0, desired: fresh)
-        if won { return words(fresh) + offset }
-        PageMemory.deallocate(UnsafeMutableRawPointer(words(fresh)), byteCount: bytes)
-        return words(seen) + offset
+        if !won { PageMemory.deallocate(UnsafeMutableRawPointer(words(fresh)), byteCount: bytes) }
+        return (won ? fresh : seen) + UInt64(offset * nodeByteCount)
     }
 
     /// Frees every segment (deinit only).
@@ -108,7 +114,7 @@ extension Stripe {
         for s in 1..<directoryCount {
             let seg = loadRelaxed(segmentEntry(s))
             if seg != 0 {
-                PageMemory.deallocate(UnsafeMutableRawPointer(words(seg)), byteCount: Self.segmentSlotCount(s) * 8)
+                PageMemory.deallocate(UnsafeMutableRawPointer(words(seg)), byteCount: Self.segmentBucketCount(s) * nodeByteCount)
             }
         }
     }
@@ -171,6 +177,17 @@ extension Stripe {
             PageMemory.deallocate(UnsafeMutableRawPointer(words(slab)), byteCount: Int(loadRelaxed(words(slab) + 3)))
             slab = previous
         }
+    }
+
+    /// Nodes ever carved from this stripe's slabs (reused nodes are not counted again).
+    var carvedNodeCount: Int {
+        var total = 0
+        var slab = loadAcquire(currentSlab)
+        while slab != 0 {
+            total += Int(min(loadRelaxed(words(slab) + 2), loadRelaxed(words(slab) + 1)))
+            slab = loadRelaxed(words(slab))
+        }
+        return total
     }
 
     /// Bytes of slab memory reserved by this stripe.
