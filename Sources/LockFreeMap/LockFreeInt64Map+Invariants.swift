@@ -84,6 +84,17 @@ extension LockFreeInt64Map {
         return counts
     }
 
-    /// Threads pinned on this map right now (0 at rest).
-    @_spi(Testing) public var pinnedThreadCount: Int { core.domain.pinnedCount }
+    /// The reclamation fence in use: "asymmetric" (readers store, advancers issue
+    /// membarrier) or "symmetric" (seq_cst pins; also under ThreadSanitizer), or
+    /// "undecided" before any thread used a map.
+    @_spi(Testing) public static var reclamationMode: String {
+        switch loadAcquire(EpochDomain.shared.mode) {
+        case modeAsymmetric: "asymmetric"
+        case modeSymmetric: "symmetric"
+        default: "undecided"
+        }
+    }
+
+    /// How deeply the calling thread is inside map operations (0 outside any call).
+    @_spi(Testing) public static var currentThreadPinDepth: Int { EpochDomain.shared.currentThreadPinDepth }
 }

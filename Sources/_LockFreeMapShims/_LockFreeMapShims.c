@@ -1,14 +1,46 @@
-// Out-of-line parts of the shim: the thread numbering behind _lfm_thread_number().
+// Out-of-line parts of the shim: the membarrier system call, the thread-local record
+// slot and the process-wide words of the map's reclamation.
+#define _GNU_SOURCE  // syscall() under -std=c11
 #include "_LockFreeMapShims.h"
 
-_Thread_local uint32_t _lfm_thread_number_cache = 0;
-static _Atomic(uint32_t) next_thread_number = 1;
+// MARK: - Reclamation support
 
-uint32_t _lfm_thread_number_slow(void) {
-  // Relaxed: the number only has to be unique-ish (it picks a reader slot;
-  // two threads sharing a slot is correct, only slower); nothing is published.
-  uint32_t n = atomic_fetch_add_explicit(&next_thread_number, 1, memory_order_relaxed);
-  if (n == 0) n = atomic_fetch_add_explicit(&next_thread_number, 1, memory_order_relaxed);
-  _lfm_thread_number_cache = n;
-  return n;
+#if defined(__linux__)
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
+_Thread_local uint64_t _lfm_thread_record = 0;
+
+static _Alignas(64) uint64_t global_words[16];
+
+uint64_t *_lfm_global_words(void) { return global_words; }
+
+bool _lfm_membarrier_register(void) {
+#if defined(__linux__) && defined(SYS_membarrier)
+  long commands = syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+  if (commands < 0 || !(commands & MEMBARRIER_CMD_PRIVATE_EXPEDITED)) return false;
+  return syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
+#else
+  return false;
+#endif
+}
+
+void _lfm_membarrier(void) {
+#if defined(__linux__) && defined(SYS_membarrier)
+  syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
+#endif
+}
+
+bool _lfm_built_with_tsan(void) {
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+  return true;
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+  return true;
+#endif
+  return false;
 }

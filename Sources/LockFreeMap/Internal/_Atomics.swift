@@ -15,6 +15,7 @@ typealias AtomicWord = UnsafeMutablePointer<UInt64>
 @inline(__always) func loadSeqCst(_ p: AtomicWord) -> UInt64 { _lfm_load_seqcst_u64(p) }
 @inline(__always) func storeRelaxed(_ p: AtomicWord, _ v: UInt64) { _lfm_store_relaxed_u64(p, v) }
 @inline(__always) func storeRelease(_ p: AtomicWord, _ v: UInt64) { _lfm_store_release_u64(p, v) }
+@inline(__always) func storeSeqCst(_ p: AtomicWord, _ v: UInt64) { _lfm_store_seqcst_u64(p, v) }
 @inline(__always) func exchangeAcqRel(_ p: AtomicWord, _ v: UInt64) -> UInt64 { _lfm_exchange_acqrel_u64(p, v) }
 
 /// Strong CAS, seq_cst on success, acquire on failure.
@@ -49,5 +50,5 @@ typealias AtomicWord = UnsafeMutablePointer<UInt64>
 /// A spin-wait hint for retry loops (never waits for another thread).
 @inline(__always) func cpuRelax() { _lfm_cpu_relax() }
 
-/// The calling thread's number (1, 2, ...), assigned on first use.
-@inline(__always) func currentThreadNumber() -> UInt32 { _lfm_thread_number() }
+/// A compiler-only barrier: no memory access moves across it at compile time.
+@inline(__always) func compilerBarrier() { _lfm_compiler_barrier() }

@@ -36,7 +36,7 @@ struct MapCore {
 
     init(minimumCapacity: Int, seed: UInt64) {
         self.seed = seed
-        domain = EpochDomain()
+        domain = EpochDomain.shared
         let raw = PageMemory.allocate(byteCount: stripeCount * Stripe.byteCount)
         stripes = StripeArray(base: raw.assumingMemoryBound(to: UInt64.self))
         let sizeLog2 = Self.initialSizeLog2(minimumCapacity: minimumCapacity)
@@ -62,7 +62,6 @@ struct MapCore {
             stripes[i].deallocateSegments()
         }
         PageMemory.deallocate(UnsafeMutableRawPointer(stripes.base), byteCount: stripeCount * Stripe.byteCount)
-        domain.deallocate()
     }
 
     @inline(__always) func hashed(_ key: Int64) -> HashedKey {

@@ -204,8 +204,11 @@ extension Stripe {
 
 // MARK: - Retirement
 
-/// Retirements between two collection attempts of a stripe.
-let collectInterval: UInt64 = 64
+/// Retirements between two collection attempts of a stripe. Each attempt may issue a
+/// membarrier (interrupting the process's other running threads briefly), so not too
+/// often; garbage in flight is about 3 x this x 64 stripes nodes per map at most while
+/// no thread stays pinned.
+let collectInterval: UInt64 = 128
 
 extension Stripe {
     /// Hands an unreachable node (unlinked, or never published) to reclamation.

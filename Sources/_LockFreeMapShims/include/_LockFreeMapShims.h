@@ -62,6 +62,10 @@ LFM_INLINE uint64_t _lfm_load_seqcst_u64(const uint64_t *p) {
 LFM_INLINE void _lfm_store_relaxed_u64(uint64_t *p, uint64_t v) {
   atomic_store_explicit(LFM_A64(p), v, memory_order_relaxed);
 }
+/// Atomic store, memory_order_seq_cst.
+LFM_INLINE void _lfm_store_seqcst_u64(uint64_t *p, uint64_t v) {
+  atomic_store_explicit(LFM_A64(p), v, memory_order_seq_cst);
+}
 /// Atomic store, memory_order_release.
 LFM_INLINE void _lfm_store_release_u64(uint64_t *p, uint64_t v) {
   atomic_store_explicit(LFM_A64(p), v, memory_order_release);
@@ -156,7 +160,7 @@ LFM_INLINE LFM_PAIR_TARGET _lfm_pair _lfm_cas_pair_seqcst(uint64_t *p, _lfm_pair
   return seen;
 }
 
-// MARK: - Fences, hints, thread identity
+// MARK: - Fences, hints, thread-local storage, membarrier
 
 /// atomic_thread_fence(memory_order_seq_cst). (ThreadSanitizer does not model
 /// standalone fences; the map uses ordered operations instead, and this is
@@ -173,15 +177,35 @@ LFM_INLINE void _lfm_cpu_relax(void) {
 #endif
 }
 
-/// The calling thread's small, stable number, 1 for the first thread that asks,
-/// 2 for the next, and so on (never 0). Threads are numbered on first use;
-/// nothing needs registering or unregistering.
-uint32_t _lfm_thread_number_slow(void);
-extern _Thread_local uint32_t _lfm_thread_number_cache;
+/// A compiler-only barrier (atomic_signal_fence(memory_order_seq_cst)): the
+/// compiler may not move memory accesses across it; the CPU may. Used where a
+/// process-wide barrier (`_lfm_membarrier`) supplies the CPU ordering.
+LFM_INLINE void _lfm_compiler_barrier(void) { atomic_signal_fence(memory_order_seq_cst); }
 
-LFM_INLINE uint32_t _lfm_thread_number(void) {
-  uint32_t n = _lfm_thread_number_cache;
-  return n != 0 ? n : _lfm_thread_number_slow();
-}
+/// Whether the shim's C file was compiled with ThreadSanitizer (the package is
+/// being built with `--sanitize=thread`). TSan does not model `membarrier`, so the
+/// map then uses ordinary seq_cst atomics instead. (Out of line on purpose: a header
+/// function is compiled by Swift's Clang importer, which does not see the flag.)
+bool _lfm_built_with_tsan(void);
+
+/// Registers the process for expedited private membarrier (Linux >= 4.14).
+/// Returns true on success; false where unsupported (other systems, old kernels,
+/// seccomp filters). Idempotent.
+bool _lfm_membarrier_register(void);
+
+/// Issues membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED): on return, every other
+/// running thread of the process has executed a full memory barrier at some point
+/// during the call. Only valid after `_lfm_membarrier_register()` returned true.
+void _lfm_membarrier(void);
+
+/// Process-wide words of the map's reclamation (an epoch, a registry head, ...),
+/// 64-byte aligned, zero at start, only ever accessed through the atomics above.
+/// Word 0 is alone on its cache line; words 8... hold rarely written state.
+uint64_t *_lfm_global_words(void);
+
+/// The calling thread's reclamation record (0 until set). Thread-local.
+extern _Thread_local uint64_t _lfm_thread_record;
+LFM_INLINE uint64_t _lfm_thread_record_get(void) { return _lfm_thread_record; }
+LFM_INLINE void _lfm_thread_record_set(uint64_t record) { _lfm_thread_record = record; }
 
 #endif  // LOCKFREEMAP_SHIMS_H

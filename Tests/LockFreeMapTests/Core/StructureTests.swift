@@ -19,7 +19,7 @@ import Testing
             }
         }
         try map.checkInvariants()
-        #expect(map.pinnedThreadCount == 0)
+        #expect(LockFreeInt64Map.currentThreadPinDepth == 0)
         #expect(map.statistics.resizeCount > 0)
         map.removeAll()
         try map.checkInvariants()
@@ -56,7 +56,20 @@ import Testing
             #expect(key == value)
         }
         #expect(walked == map.count)
-        #expect(map.pinnedThreadCount == 0)
+        #expect(LockFreeInt64Map.currentThreadPinDepth == 0)
+    }
+
+    /// The fence mode matches the build: ThreadSanitizer cannot see membarrier, so a
+    /// TSan build must use the symmetric (seq_cst) pins; elsewhere on Linux, membarrier.
+    @Test func reclamationModeMatchesBuild() {
+        _ = LockFreeInt64Map().value(forKey: 0)
+        let mode = LockFreeInt64Map.reclamationMode
+        if ProcessInfo.processInfo.environment["LOCKFREEMAP_TSAN"] == "1" {
+            #expect(mode == "symmetric")
+        } else {
+            #expect(mode == "asymmetric" || mode == "symmetric")
+        }
+        print("LockFreeMap reclamation mode: \(mode)")
     }
 
     /// Removed nodes are reused: churning over ever-new keys with a fixed window of live
