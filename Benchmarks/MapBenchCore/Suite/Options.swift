@@ -42,6 +42,8 @@ struct Options: Equatable, Sendable {
     var memoryKeys: UInt64?
     /// Extra checks outside the timed parts: prefill and build contents, counter sums.
     var verify = false
+    /// Whether any option changed the preset (the header then says so).
+    var customized = false
 
     /// The options of `preset` on a machine with `cpus` CPUs.
     static func preset(_ preset: Preset, cpus: Int) -> Options {
@@ -115,6 +117,7 @@ func parseCommandLine(_ arguments: [String], cpus: Int = onlineCPUCount()) throw
     }
     while i < args.count {
         let option = args[i]
+        if option != "--quick" && option != "--full" { options.customized = true }
         switch option {
         case "--quick", "--full":
             break
@@ -253,7 +256,7 @@ func usageText(cpus: Int = onlineCPUCount()) -> String {
     Suites:
       --quick            smoke run: K = 1000, 0.1 s a cell, memory at K = 100,000
       --full             the full matrix: K = 1000,1M,10M, every map, 1 s a cell, 3 repeats,
-                         memory at K = 10M (an hour or more on 2 cores)
+                         memory at K = 10M (about half an hour on 2 cores)
     Options (override the suite; lists are comma-separated):
       --maps LIST        \(MapKind.allCases.map(\.rawValue).joined(separator: ",")) or all
       --mixes LIST       \(Mix.allCases.map(\.rawValue).joined(separator: ",")) or all

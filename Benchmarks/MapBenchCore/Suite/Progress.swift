@@ -24,8 +24,11 @@ final class ProgressLine {
         draw()
     }
 
-    /// One more cell done.
-    func cellFinished() { done += 1 }
+    /// One more cell done; the line stays blank until the next `show`.
+    func cellFinished() {
+        done += 1
+        current = ""
+    }
 
     /// Erases the line (before anything else is printed).
     func clear() {

@@ -28,7 +28,7 @@ final class Suite {
         case .full: name = "full suite"
         }
         let dists = options.distributions.map(\.rawValue).joined(separator: "+")
-        var text = "\(name) (as modified by options): K = \(options.keys.map(Format.grouped).joined(separator: ", "))"
+        var text = "\(name)\(options.customized ? " as modified by options" : ""): K = \(options.keys.map(Format.grouped).joined(separator: ", "))"
             + "; maps \(options.maps.map(\.rawValue).joined(separator: ","))"
             + "; mixes \(options.mixes.map(\.rawValue).joined(separator: ","))"
             + "; read/read90 keys \(dists); threads \(options.threads.map(String.init).joined(separator: ","))"
@@ -74,7 +74,7 @@ final class Suite {
     func run() -> RunReport {
         out("# map-bench: " + report.suite)
         if options.preset == .standard {
-            out("# full runs: map-bench --full (about an hour on 2 cores), or pick cells with --maps/--mixes/--keys; see --help")
+            out("# full runs: map-bench --full (about half an hour on 2 cores), or pick cells with --maps/--mixes/--keys; see --help")
         }
         out("# machine: " + report.machine)
         out("# timer: clock_gettime(CLOCK_MONOTONIC) back-to-back median \(timerOverheadNanoseconds()) ns, included in the latencies")
@@ -131,12 +131,12 @@ final class Suite {
                                 threads: cell.threads, mops: m.mops, p50: m.p50, p99: m.p99, p999: m.p999,
                                 misses: misses)
         report.cells.append(record)
+        progress.cellFinished()
         out(TextTable.line(record))
         if misses > 0 {
             warn("\(label(cell)): \(misses) operations missed a key that must be present"
                  + (cell.mix == .read ? " or read a value other than the key" : ""))
         }
-        progress.cellFinished()
         return operations
     }
 
