@@ -1,0 +1,58 @@
+/// What the benchmark needs from a map: the operations of WORKLOADS.md, with the semantics of
+/// `LockFreeInt64Map`'s API, so that every map is driven by the same specialized code.
+///
+/// The timed loops are generic over `M: BenchMap` and the suite dispatches on the concrete
+/// type once per cell, so each adapter's loop is specialized: no existential, no closure and
+/// no witness-table call per operation. Adapters are final classes; their operations are
+/// meant to inline into the loop.
+protocol BenchMap: AnyObject, Sendable {
+    /// An empty map, created without a capacity hint (the build mix measures growth).
+    init()
+
+    /// The name used by `--maps` and in every report.
+    static var name: String { get }
+
+    /// How many threads may use one instance at once (1 for the unsynchronized Dictionary).
+    static var maxThreads: Int { get }
+
+    /// Why the map does not run `mix` at `keys` keys, or nil when it does. Lets a map that is
+    /// slow by design (the copy-on-write snapshot) skip cells that would never finish.
+    static func skipReason(mix: Mix, keys: UInt64) -> String?
+
+    /// The value for `key`, or nil.
+    func get(_ key: Int64) -> Int64?
+
+    /// Inserts or replaces; returns the previous value, or nil when the key was absent.
+    func update(_ value: Int64, forKey key: Int64) -> Int64?
+
+    /// Inserts when absent; returns whether it inserted.
+    func insertIfAbsent(_ value: Int64, forKey key: Int64) -> Bool
+
+    /// Removes; returns the removed value, or nil when the key was absent.
+    func remove(_ key: Int64) -> Int64?
+
+    /// Atomically adds `delta` (wrapping) to the value for `key`, an absent key counting as 0;
+    /// returns the new value.
+    func add(_ delta: Int64, forKey key: Int64) -> Int64
+
+    /// Number of entries; only called while no other thread uses the map.
+    var count: Int { get }
+
+    /// Untimed prefill from one thread: inserts `benchKey(i)` with value = key for i in
+    /// `indices`, in order. The default inserts one by one; a map whose single insert copies
+    /// the whole map (snapshot) builds the same contents in one step.
+    func prefill(_ indices: StrideTo<UInt64>)
+}
+
+extension BenchMap {
+    static var maxThreads: Int { Int.max }
+
+    static func skipReason(mix: Mix, keys: UInt64) -> String? { nil }
+
+    func prefill(_ indices: StrideTo<UInt64>) {
+        for i in indices {
+            let key = benchKey(i)
+            _ = insertIfAbsent(key, forKey: key)
+        }
+    }
+}

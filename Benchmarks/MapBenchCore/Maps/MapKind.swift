@@ -1,0 +1,31 @@
+/// Every map the benchmark knows, by its `--maps` name.
+enum MapKind: String, CaseIterable, Sendable, Codable {
+    case lockfree
+    case mutex
+    case sharded
+    case rwlock
+    case readmostly
+    case snapshot
+    case actor
+    case dictionary
+
+    /// The maps of the default suite (the ones a reader compares first).
+    static let defaultSet: [MapKind] = [.lockfree, .mutex, .sharded, .dictionary]
+
+    /// One line on what the map is, for `--help` and the docs.
+    var summary: String {
+        switch self {
+        case .lockfree: return "LockFreeInt64Map (this package)"
+        case .mutex: return "Mutex<[Int64: Int64]> (Synchronization), one lock for everything"
+        case .sharded: return "64 Mutex<[Int64: Int64]> shards on their own cache lines, top bits of fmix64(key)"
+        case .rwlock: return "[Int64: Int64] behind a pthread_rwlock_t (shared reads)"
+        case .readmostly: return "Go's sync.Map design: atomic read-only map + locked dirty map"
+        case .snapshot: return "immutable Dictionary swapped by CAS, copy on every write (writes only K <= 10,000)"
+        case .actor: return "[Int64: Int64] in an actor, T tasks awaiting it"
+        case .dictionary: return "plain [Int64: Int64], no synchronization: 1 thread only (the ceiling)"
+        }
+    }
+
+    /// Most threads that may use one instance (the unsynchronized Dictionary: 1).
+    var maxThreads: Int { self == .dictionary ? 1 : Int.max }
+}

@@ -1,0 +1,136 @@
+// One operation of each mix, as the peers' `do_op` (peers/native/src/peers.cpp), generic over
+// the map and the key source so that the timed loop is specialized per (map, mix, source).
+
+/// Where an operation's key index comes from.
+protocol KeySource {
+    /// The next index, drawing from `generator` when the source needs a draw.
+    mutating func nextIndex(_ generator: inout SplitMix64) -> UInt64
+}
+
+/// Uniform: `reduce(next(), n)`.
+struct UniformKeys: KeySource {
+    /// Size of the index space (K, or 2K for churn).
+    let n: UInt64
+
+    @inline(__always)
+    mutating func nextIndex(_ generator: inout SplitMix64) -> UInt64 { reduce(generator.next(), n) }
+}
+
+/// Zipf: the thread's pre-drawn ring of ranks, cycled; draws nothing from the generator.
+struct ZipfRingKeys: KeySource {
+    /// The ranks (kept alive by the caller for the whole cell).
+    let ranks: UnsafePointer<UInt32>
+    /// Next position (wraps with a mask).
+    var position = 0
+
+    /// Keys from `ring`, starting at its first rank.
+    init(_ ring: ZipfRing) { ranks = UnsafePointer(ring.ranks) }
+
+    @inline(__always)
+    mutating func nextIndex(_ generator: inout SplitMix64) -> UInt64 {
+        let rank = ranks[position & (ZipfRing.size - 1)]
+        position &+= 1
+        return UInt64(rank)
+    }
+}
+
+/// What the operations of one worker observed.
+struct Tally {
+    /// Operations that missed a key the workload guarantees is present (or, for read, found
+    /// a value other than the key).
+    var misses: UInt64 = 0
+    /// Everything read, folded together.
+    var sink: Int64 = 0
+}
+
+/// One operation of a mix.
+protocol MixKernel: SendableMetatype {
+    /// The mix it implements.
+    static var mix: Mix { get }
+    /// Draws the key (and the op choice), performs the operation, records what it saw.
+    static func run<M: BenchMap, S: KeySource>(
+        _ map: M, _ keys: inout S, _ generator: inout SplitMix64, _ tally: inout Tally)
+}
+
+/// read: get; must find value == key.
+enum ReadKernel: MixKernel {
+    static var mix: Mix { .read }
+    @inline(__always)
+    static func run<M: BenchMap, S: KeySource>(
+        _ map: M, _ keys: inout S, _ generator: inout SplitMix64, _ tally: inout Tally
+    ) {
+        let key = benchKey(keys.nextIndex(&generator))
+        let value = map.get(key)
+        if value != key { tally.misses &+= 1 }
+        tally.sink &+= value ?? 0
+    }
+}
+
+/// The get/update mixes: a second draw c picks the operation (`reduce(c, 100) < percent`
+/// reads) and is itself the value an update writes.
+@inline(__always)
+func getOrUpdate<M: BenchMap, S: KeySource>(
+    _ map: M, _ keys: inout S, _ generator: inout SplitMix64, _ tally: inout Tally, readPercent: UInt64
+) {
+    let key = benchKey(keys.nextIndex(&generator))
+    let c = generator.next()
+    if reduce(c, 100) < readPercent {
+        if let value = map.get(key) { tally.sink &+= value } else { tally.misses &+= 1 }
+    } else {
+        if map.update(Int64(bitPattern: c), forKey: key) == nil { tally.misses &+= 1 }
+    }
+}
+
+/// read90: 90 % get, 10 % update.
+enum Read90Kernel: MixKernel {
+    static var mix: Mix { .read90 }
+    @inline(__always)
+    static func run<M: BenchMap, S: KeySource>(
+        _ map: M, _ keys: inout S, _ generator: inout SplitMix64, _ tally: inout Tally
+    ) {
+        getOrUpdate(map, &keys, &generator, &tally, readPercent: 90)
+    }
+}
+
+/// mixed50: 50 % get, 50 % update.
+enum Mixed50Kernel: MixKernel {
+    static var mix: Mix { .mixed50 }
+    @inline(__always)
+    static func run<M: BenchMap, S: KeySource>(
+        _ map: M, _ keys: inout S, _ generator: inout SplitMix64, _ tally: inout Tally
+    ) {
+        getOrUpdate(map, &keys, &generator, &tally, readPercent: 50)
+    }
+}
+
+/// counter: add 1 to a present key. (Whether every key stayed present is checked after the
+/// cell, from the count: `add` inserts an absent key.)
+enum CounterKernel: MixKernel {
+    static var mix: Mix { .counter }
+    @inline(__always)
+    static func run<M: BenchMap, S: KeySource>(
+        _ map: M, _ keys: inout S, _ generator: inout SplitMix64, _ tally: inout Tally
+    ) {
+        let key = benchKey(keys.nextIndex(&generator))
+        tally.sink &+= map.add(1, forKey: key)
+    }
+}
+
+/// churn over 2K keys: 50 % get, 25 % insert-if-absent(key, key), 25 % remove.
+enum ChurnKernel: MixKernel {
+    static var mix: Mix { .churn }
+    @inline(__always)
+    static func run<M: BenchMap, S: KeySource>(
+        _ map: M, _ keys: inout S, _ generator: inout SplitMix64, _ tally: inout Tally
+    ) {
+        let key = benchKey(keys.nextIndex(&generator))
+        let percent = reduce(generator.next(), 100)
+        if percent < 50 {
+            tally.sink &+= map.get(key) == nil ? 0 : 1
+        } else if percent < 75 {
+            tally.sink &+= map.insertIfAbsent(key, forKey: key) ? 1 : 0
+        } else {
+            tally.sink &+= map.remove(key) == nil ? 0 : 1
+        }
+    }
+}
