@@ -1,4 +1,4 @@
-// Reads: wait-free, allocation-free, write nothing but the reader's epoch pin.
+// Reads: wait-free, allocation-free, write nothing but the reader's own reclamation record.
 
 extension LockFreeInt64Map {
     /// The value stored for `key`, or `nil` if the key is absent.
