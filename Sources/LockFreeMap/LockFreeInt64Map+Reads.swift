@@ -1,9 +1,10 @@
-// Reads: wait-free, allocation-free, write nothing but the reader's own reclamation record.
+// Reads: wait-free (Linux; lock-free elsewhere), allocation-free, write nothing but the reader's own reclamation record.
 
 extension LockFreeInt64Map {
     /// The value stored for `key`, or `nil` if the key is absent.
     ///
-    /// Linearizable and wait-free; never allocates. Setting a value through the
+    /// Linearizable and wait-free (lock-free where Linux `membarrier` is unavailable);
+    /// never allocates. Setting a value through the
     /// subscript is `updateValue(_:forKey:)`; setting `nil` is `removeValue(forKey:)`.
     public subscript(key: Int64) -> Int64? {
         get { value(forKey: key) }
@@ -18,7 +19,8 @@ extension LockFreeInt64Map {
 
     /// The value stored for `key`, or `nil` if the key is absent.
     ///
-    /// Linearizable and wait-free; never allocates. If it returns a value written by
+    /// Linearizable and wait-free (lock-free where Linux `membarrier` is unavailable);
+    /// never allocates. If it returns a value written by
     /// another thread, that thread's write happens-before this read returns.
     public func value(forKey key: Int64) -> Int64? {
         let hashed = core.hashed(key)
@@ -32,7 +34,8 @@ extension LockFreeInt64Map {
         return isMarked(next) ? nil : Int64(bitPattern: value)
     }
 
-    /// Whether the map holds a value for `key`. Linearizable, wait-free, allocation-free.
+    /// Whether the map holds a value for `key`. Linearizable, wait-free (as
+    /// `value(forKey:)`), allocation-free.
     public func containsKey(_ key: Int64) -> Bool {
         value(forKey: key) != nil
     }
