@@ -9,14 +9,14 @@ enum ChurnMemoryProbe {
         /// Writer threads; writer w owns the keys 2i + w, so their keys never collide.
         var writerCount = 2
         /// Insert/remove steps per writer: each inserts key i and removes key i - window.
-        var stepsPerWriter = StressEnvironment.scaled(1_500_000, long: 15_000_000)
+        var stepsPerWriter = StressEnvironment.scaled(1_000_000, long: 15_000_000)
         /// Keys each writer keeps live: the map's size stays at writerCount * window.
         var window = 8_192
         /// Resident-memory samples taken over the run (by writer 0, evenly spaced).
         var sampleCount = 64
         /// Allowed growth of the second half of the curve over the plateau: the larger of this
         /// many bytes and a tenth of the plateau. A map that leaks one 32-byte node per removal
-        /// grows by about 48 MB over the second half of the default run, so 8 MiB catches it
+        /// grows by about 32 MB over the second half of the default run, so 8 MiB catches it
         /// while leaving room for allocator noise (arena growth, a late table resize).
         var allowedGrowthBytes = 8 << 20
     }

@@ -6,7 +6,7 @@ extension StressSuite.Memory {
     // cleared, refilled). Functional checks here; `.ci/valgrind.sh` runs this test under
     // valgrind and requires 0 bytes definitely lost, `.ci/asan.sh` under AddressSanitizer.
     @Test("Release: maps of every shape free what they allocated at deinit")
-    func mapsOfEveryShapeReleaseOnDeinit() {
+    func releaseMapsOfEveryShapeAtDeinit() {
         let entries = StressEnvironment.scaled(100_000, long: 2_000_000)
         do { _ = LockFreeInt64Map() }
         do {
@@ -35,7 +35,7 @@ extension StressSuite.Memory {
     // readers may still hold them) followed by deinit. Under ASan a reader touching freed memory
     // aborts the run; under valgrind every removed entry must end up freed, not lost.
     @Test("Release: concurrent churn, then removeAll and deinit, frees everything")
-    func concurrentChurnThenDeinitReleasesEverything() async {
+    func releaseAfterConcurrentChurn() async {
         let steps = StressEnvironment.scaled(200_000, long: 5_000_000)
         let keySpace = 50_000
         let seed = StressEnvironment.seed

@@ -35,10 +35,10 @@ enum StressEnvironment {
     static var replayHint: String { "replay with LOCKFREEMAP_SEED=\(seed)" }
 
     /// An iteration count: `long` under `LOCKFREEMAP_LONG=1`, otherwise `normal`, divided by 4
-    /// under a sanitizer (they run 5-15x slower) and by 20 under valgrind (about 50x slower).
+    /// under a sanitizer (they run 5-15x slower) and by 10 under valgrind (20-50x slower).
     static func scaled(_ normal: Int, long: Int) -> Int {
         if isLong { return long }
-        if isValgrind { return max(1, normal / 20) }
+        if isValgrind { return max(1, normal / 10) }
         if isThreadSanitizer || isAddressSanitizer { return max(1, normal / 4) }
         return normal
     }
