@@ -19,11 +19,13 @@ struct PauseHarnessConfiguration: Sendable {
     /// many are sent.
     var pausesPerRound = 10
     /// How long the handler keeps the victim paused.
-    var pauseNanoseconds = 60_000_000
+    var pauseNanoseconds = 100_000_000
     /// The measured window inside each pause: it starts once the victim is known to be in the
     /// handler and must end before the victim resumes for the observation to count. Well below
-    /// the pause length, so a late wake-up of the controller on a loaded machine rarely spoils it.
-    var windowNanoseconds = 20_000_000
+    /// the pause length, so a late wake-up of the controller on a loaded machine rarely spoils
+    /// it; long enough (tens of scheduler slices) that two runnable workers on a busy machine
+    /// are all but certain to get some processor time in it.
+    var windowNanoseconds = 40_000_000
     /// Stop at the first observation that counts as a stall (for the negative control).
     var stopAtFirstStall = false
     /// The workers' operations.
@@ -49,10 +51,15 @@ struct PauseObservation: Sendable, CustomStringConvertible {
     var location: String
     /// Whether the victim was interrupted inside the C library or the loader (see `PauseHarness`).
     var inSystemLibrary: Bool
+    /// CPU time the other workers got during the window.
+    var othersCPUNanoseconds = 0
+    /// Whether, in a window without progress, the others were all runnable but got (almost) no
+    /// processor time: the machine was busy with other work, so the window says nothing.
+    var othersStarved = false
 
     /// Whether this pause is a measurement of the subject: delivered, window inside the pause,
-    /// and not excused by the victim being inside the C library.
-    var counts: Bool { delivered && windowInsidePause && !inSystemLibrary }
+    /// not excused by the victim being inside the C library, others not starved of processor.
+    var counts: Bool { delivered && windowInsidePause && !inSystemLibrary && !othersStarved }
 
     /// Whether the others made no progress during a counted window.
     var isStall: Bool { counts && othersProgress == 0 }
@@ -60,8 +67,10 @@ struct PauseObservation: Sendable, CustomStringConvertible {
     /// A one-line account of this pause.
     var description: String {
         "victim \(victim) at \(location): others did \(othersProgress) ops in \(windowNanoseconds / 1_000_000) ms"
+            + " using \(othersCPUNanoseconds / 1_000_000) ms of CPU"
             + (delivered ? "" : " [not delivered]") + (windowInsidePause ? "" : " [window overran the pause]")
             + (inSystemLibrary ? " [in the C library: excused]" : "")
+            + (othersStarved ? " [others runnable but not scheduled: excused]" : "")
     }
 }
 
@@ -89,17 +98,23 @@ enum PauseHarness {
                 for key in 0 ..< Int64(2_048) { subject.updateValue(key, forKey: key) }
             }
             let progress = StressCounters(count: configuration.workerCount)
+            let threadIDs = StressCounters(count: configuration.workerCount)
             let stop = StressFlag()
             let workers = StressThreads((0 ..< configuration.workerCount).map { worker in {
+                threadIDs[worker].pointee.store(ThreadActivity.currentThreadID(), ordering: .releasing)
                 work(subject, worker: worker, configuration: configuration,
                      stream: round * 64 + worker, progress: progress, stop: stop)
             } })
+            let team = PauseTeam(threads: workers, threadIDs: (0 ..< configuration.workerCount).map { worker in
+                while threadIDs[worker].pointee.load(ordering: .acquiring) == 0 { sched_yield() }
+                return threadIDs[worker].pointee.load(ordering: .acquiring)
+            }, progress: progress)
             sleep(nanoseconds: 5_000_000) // let the workers get going (and the map start growing)
             // Pause until enough pauses count (excused or spoiled ones do not), within a budget.
             var counted = 0
             for _ in 0 ..< configuration.pausesPerRound * 3 where counted < configuration.pausesPerRound {
                 let victim = random.below(configuration.workerCount)
-                let observation = observePause(of: victim, in: workers, progress: progress, configuration: configuration)
+                let observation = observePause(of: victim, in: team, configuration: configuration)
                 observations.append(observation)
                 if observation.counts { counted += 1 }
                 if configuration.stopAtFirstStall, observation.isStall { break }
@@ -144,9 +159,33 @@ enum PauseHarness {
         }
     }
 
+    /// The workers of one round, as the controller sees them.
+    private struct PauseTeam {
+        /// The worker threads, in worker order.
+        var threads: StressThreads
+        /// Their kernel thread ids, in worker order.
+        var threadIDs: [Int]
+        /// Their completed-operation counters.
+        var progress: StressCounters
+
+        /// CPU time consumed so far by every worker but `excluded`.
+        func cpuNanoseconds(excluding excluded: Int) -> Int {
+            threads.handles.indices.reduce(0) { total, worker in
+                worker == excluded ? total : total + ThreadActivity.cpuNanoseconds(threads.handles[worker])
+            }
+        }
+
+        /// Whether every worker but `excluded` is runnable (state 'R') right now.
+        func allRunnable(excluding excluded: Int) -> Bool {
+            threadIDs.indices.allSatisfy { $0 == excluded || ThreadActivity.state(threadID: threadIDs[$0]) == UInt8(ascii: "R") }
+        }
+    }
+
     /// Pauses `victim` once and measures the others' progress inside the pause.
-    private static func observePause(of victim: Int, in workers: StressThreads, progress: StressCounters,
+    private static func observePause(of victim: Int, in team: PauseTeam,
                                      configuration: PauseHarnessConfiguration) -> PauseObservation {
+        let workers = team.threads
+        let progress = team.progress
         let enteredBefore = PauseSignal.enteredCount
         let exitedBefore = PauseSignal.exitedCount
         precondition(enteredBefore == exitedBefore, "a previous pause is still in progress")
@@ -161,12 +200,21 @@ enum PauseHarness {
         if PauseSignal.enteredCount != enteredBefore {
             observation.delivered = true
             let startCount = progress.sum(excluding: victim)
+            let startCPU = team.cpuNanoseconds(excluding: victim)
             let start = now()
             sleep(nanoseconds: configuration.windowNanoseconds)
             let endCount = progress.sum(excluding: victim)
+            let endCPU = team.cpuNanoseconds(excluding: victim)
             observation.windowNanoseconds = now() - start
-            observation.windowInsidePause = PauseSignal.exitedCount == exitedBefore
             observation.othersProgress = endCount - startCount
+            observation.othersCPUNanoseconds = endCPU - startCPU
+            if observation.othersProgress == 0 {
+                // Blocked on a lock, the others sleep ('S'); spinning on one, they burn CPU.
+                // Runnable with next to no CPU means the scheduler gave them none: no verdict.
+                observation.othersStarved = observation.othersCPUNanoseconds < 1_000_000
+                    && team.allRunnable(excluding: victim)
+            }
+            observation.windowInsidePause = PauseSignal.exitedCount == exitedBefore
         }
         // Never leave a pause in flight: the next one, or the end of the test, must find none.
         let waitStart = now()

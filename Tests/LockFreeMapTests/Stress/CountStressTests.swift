@@ -22,8 +22,8 @@ extension StressSuite.Invariants {
     // threads stop, `count` must be exact: equal to the insert/remove balance and to forEach.
     @Test("count is never negative under churn and exact when quiescent")
     func countNeverNegativeAndExactAtRest() async {
-        let rounds = max(2, StressEnvironment.scaled(6, long: 80)) // both kinds of round
-        let operationsPerThread = StressEnvironment.scaled(20_000, long: 2_000_000)
+        let rounds = max(2, StressEnvironment.scaled(6, long: 20)) // both kinds of round
+        let operationsPerThread = StressEnvironment.scaled(20_000, long: 500_000)
         let threadCount = 4
         let seed = StressEnvironment.seed
         let hint = StressEnvironment.replayHint

@@ -37,8 +37,8 @@ extension StressSuite.Invariants {
     // its value, and no key may be visited twice (API.md; FIELD.md #10).
     @Test("forEach under churn: each untouched key exactly once, no key twice")
     func forEachUnderChurnVisitsStableKeysOnce() async throws {
-        let rounds = StressEnvironment.scaled(4, long: 40)
-        let callsPerRound = StressEnvironment.scaled(60, long: 1_000)
+        let rounds = StressEnvironment.scaled(4, long: 20)
+        let callsPerRound = StressEnvironment.scaled(60, long: 500)
         let stableCount = 2_000
         let churnCount = 16_384
         let writerCount = 2

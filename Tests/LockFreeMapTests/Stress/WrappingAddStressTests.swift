@@ -24,7 +24,7 @@ extension StressSuite.Invariants {
     @Test("wrappingAdd: every key ends at the wrapping sum of all deltas applied to it")
     func wrappingAddSumsAreExact() async {
         let threadCount = 4
-        let iterations = StressEnvironment.scaled(200_000, long: 10_000_000)
+        let iterations = StressEnvironment.scaled(200_000, long: 5_000_000)
         let seed = StressEnvironment.seed
         let keys = Self.wrappingAddSharedKeys
         let map = LockFreeInt64Map()
