@@ -105,9 +105,9 @@ enum PauseHarness {
                 work(subject, worker: worker, configuration: configuration,
                      stream: round * 64 + worker, progress: progress, stop: stop)
             } })
-            let team = PauseTeam(threads: workers, threadIDs: (0 ..< configuration.workerCount).map { worker in
+            let team = PauseTeam(threads: workers, statPaths: (0 ..< configuration.workerCount).map { worker in
                 while threadIDs[worker].pointee.load(ordering: .acquiring) == 0 { sched_yield() }
-                return threadIDs[worker].pointee.load(ordering: .acquiring)
+                return ThreadActivity.statPath(threadID: threadIDs[worker].pointee.load(ordering: .acquiring))
             }, progress: progress)
             sleep(nanoseconds: 5_000_000) // let the workers get going (and the map start growing)
             // Pause until enough pauses count (excused or spoiled ones do not), within a budget.
@@ -163,8 +163,8 @@ enum PauseHarness {
     private struct PauseTeam {
         /// The worker threads, in worker order.
         var threads: StressThreads
-        /// Their kernel thread ids, in worker order.
-        var threadIDs: [Int]
+        /// Their `/proc` stat files, in worker order.
+        var statPaths: [[CChar]]
         /// Their completed-operation counters.
         var progress: StressCounters
 
@@ -177,7 +177,7 @@ enum PauseHarness {
 
         /// Whether every worker but `excluded` is runnable (state 'R') right now.
         func allRunnable(excluding excluded: Int) -> Bool {
-            threadIDs.indices.allSatisfy { $0 == excluded || ThreadActivity.state(threadID: threadIDs[$0]) == UInt8(ascii: "R") }
+            statPaths.indices.allSatisfy { $0 == excluded || ThreadActivity.state(statPath: statPaths[$0]) == UInt8(ascii: "R") }
         }
     }
 

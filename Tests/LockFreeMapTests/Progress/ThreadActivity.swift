@@ -26,12 +26,17 @@ enum ThreadActivity {
         return time.tv_sec * 1_000_000_000 + time.tv_nsec
     }
 
-    /// The scheduler state letter of thread `threadID` of this process ('R' runnable or running,
-    /// 'S' sleeping, 'D' in uninterruptible wait, ...), from `/proc/self/task/<id>/stat`; nil if
-    /// unreadable. Reads into a stack buffer: no heap allocation.
-    static func state(threadID: Int) -> UInt8? {
-        var path: [CChar] = Array("/proc/self/task/\(threadID)/stat".utf8CString)
-        let descriptor = path.withUnsafeMutableBufferPointer { open($0.baseAddress!, O_RDONLY) }
+    /// The path of thread `threadID`'s stat file, as a C string, built ahead of time so that
+    /// reading the state later allocates nothing.
+    static func statPath(threadID: Int) -> [CChar] {
+        Array("/proc/self/task/\(threadID)/stat".utf8CString)
+    }
+
+    /// The scheduler state letter ('R' runnable or running, 'S' sleeping, 'D' in uninterruptible
+    /// wait, ...) read from a thread's stat file (see `statPath(threadID:)`); nil if unreadable.
+    /// Reads into a stack buffer: no heap allocation.
+    static func state(statPath: [CChar]) -> UInt8? {
+        let descriptor = statPath.withUnsafeBufferPointer { open($0.baseAddress!, O_RDONLY) }
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 512) { buffer -> UInt8? in
