@@ -3,7 +3,7 @@
 # progress (pause) tests and the release tests. Catches a reader touching freed memory
 # (use-after-free in reclamation), double frees, overflows and leaks at exit. The
 # resident-memory curve test is skipped (LOCKFREEMAP_ASAN=1): ASan's quarantine and shadow
-# memory make resident size meaningless. Iteration counts shrink by 4x under LOCKFREEMAP_ASAN.
+# memory make resident size meaningless. Iteration counts halve under LOCKFREEMAP_ASAN.
 #
 # Builds into .build-asan so the plain debug build in .build stays usable.
 # Time on the 2-core machine: about 3 min for the ASan build from scratch, under a minute for

@@ -34,12 +34,12 @@ enum StressEnvironment {
     /// The text to append to a failure so that the run can be replayed.
     static var replayHint: String { "replay with LOCKFREEMAP_SEED=\(seed)" }
 
-    /// An iteration count: `long` under `LOCKFREEMAP_LONG=1`, otherwise `normal`, divided by 4
+    /// An iteration count: `long` under `LOCKFREEMAP_LONG=1`, otherwise `normal`, divided by 2
     /// under a sanitizer (they run 5-15x slower) and by 10 under valgrind (20-50x slower).
     static func scaled(_ normal: Int, long: Int) -> Int {
         if isLong { return long }
         if isValgrind { return max(1, normal / 10) }
-        if isThreadSanitizer || isAddressSanitizer { return max(1, normal / 4) }
+        if isThreadSanitizer || isAddressSanitizer { return max(1, normal / 2) }
         return normal
     }
 
