@@ -4,9 +4,9 @@ import Testing
 extension StressSuite {
     /// Hostile keys: key sets that collide under weak hashes must still spread over the table.
     ///
-    /// NOTE: these FAIL against the temporary scaffold by design: its `statistics.longestChain`
-    /// reports the whole entry count (one Dictionary, one "bucket"). They are meant for the real
-    /// map, whose statistics count the longest run of entries in one bucket.
+    /// `statistics.longestChain` must count the longest run of entries in one bucket. These
+    /// tests failed by design against the temporary scaffold, whose statistic was the whole
+    /// entry count (one Dictionary, one "bucket").
     @Suite("Hostile keys")
     struct HostileKeys {
         /// The longest bucket run allowed for up to 131,072 keys. With a strong mixer and a load

@@ -7,8 +7,8 @@ extension StressSuite {
     /// during every such pause. A negative control (a Mutex-guarded Dictionary) shows that the
     /// same harness does detect a blocking map.
     ///
-    /// NOTE: against the temporary scaffold (itself a Mutex'd Dictionary) the two lock-free tests
-    /// fail by design, as they must for any blocking map; they pass only against the real map.
+    /// The two lock-free tests fail against any blocking implementation, as they must: they
+    /// failed against the temporary Mutex'd-Dictionary scaffold this suite was written against.
     ///
     /// Skipped under ThreadSanitizer (`LOCKFREEMAP_TSAN=1`): TSan delivers signals only at its own
     /// safe points, so pauses no longer land at arbitrary instructions, and it does not see the
