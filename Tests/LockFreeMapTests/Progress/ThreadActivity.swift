@@ -1,0 +1,50 @@
+import Glibc
+
+/// What the scheduler says about a thread, to tell a worker that is blocked (sleeping on a lock:
+/// a stall) from one that is runnable but was not given a processor (the machine is busy: no
+/// verdict). Used only outside the hot loops.
+enum ThreadActivity {
+    /// The calling thread's kernel thread id, from the `/proc/thread-self` link
+    /// ("<pid>/task/<tid>"). Glibc's `gettid()` is not visible to Swift.
+    static func currentThreadID() -> Int {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer -> Int in
+            let length = readlink("/proc/thread-self", buffer.baseAddress!, buffer.count)
+            precondition(length > 0, "cannot read /proc/thread-self")
+            var id = 0
+            for byte in buffer[0 ..< length] {
+                if byte == CChar(UInt8(ascii: "/")) { id = 0 } else { id = id * 10 + Int(byte) - Int(UInt8(ascii: "0")) }
+            }
+            return id
+        }
+    }
+
+    /// CPU time `thread` has consumed so far, in nanoseconds (0 if it cannot be read).
+    static func cpuNanoseconds(_ thread: pthread_t) -> Int {
+        var clock = clockid_t()
+        var time = timespec()
+        guard pthread_getcpuclockid(thread, &clock) == 0, clock_gettime(clock, &time) == 0 else { return 0 }
+        return time.tv_sec * 1_000_000_000 + time.tv_nsec
+    }
+
+    /// The path of thread `threadID`'s stat file, as a C string, built ahead of time so that
+    /// reading the state later allocates nothing.
+    static func statPath(threadID: Int) -> [CChar] {
+        Array("/proc/self/task/\(threadID)/stat".utf8CString)
+    }
+
+    /// The scheduler state letter ('R' runnable or running, 'S' sleeping, 'D' in uninterruptible
+    /// wait, ...) read from a thread's stat file (see `statPath(threadID:)`); nil if unreadable.
+    /// Reads into a stack buffer: no heap allocation.
+    static func state(statPath: [CChar]) -> UInt8? {
+        let descriptor = statPath.withUnsafeBufferPointer { open($0.baseAddress!, O_RDONLY) }
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 512) { buffer -> UInt8? in
+            let length = read(descriptor, buffer.baseAddress, buffer.count)
+            guard length > 0 else { return nil }
+            // "tid (comm) S ...": the state follows the last ')' (comm may itself contain ')').
+            guard let close = buffer[0 ..< length].lastIndex(of: UInt8(ascii: ")")), close + 2 < length else { return nil }
+            return buffer[close + 2]
+        }
+    }
+}
