@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import MapBenchCore
 
@@ -61,17 +62,32 @@ import Testing
         #expect(driver.count(map) == 3000)
     }
 
-    @Test func actorRunsTimedAndBuild() {
-        let runner = ThreadedRunner()
-        let driver = ActorDriver(runner: runner)
-        let map = driver.make()
-        driver.prefill(map, stride(from: 0, to: 1000, by: 1))
-        let read = driver.timedRun(map, mix: .read, threads: 2, keySpace: 1000, zipfRings: [], seconds: seconds)
+    /// The actor runner completes operations with no misses. The actor's jobs run on the
+    /// Swift cooperative pool, which has one thread per core (2 here) and which parallel
+    /// synchronous tests can hold for seconds; so the runner is driven from its own
+    /// thread (not blocking a pool thread itself), and a timed window that the pool was
+    /// too busy to serve at all is tried again, a bounded number of times.
+    @Test func actorRunsTimedAndBuild() async {
+        let seconds = self.seconds
+        let (read, build, wrong) = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                let runner = ThreadedRunner()
+                let driver = ActorDriver(runner: runner)
+                let map = driver.make()
+                driver.prefill(map, stride(from: 0, to: 1000, by: 1))
+                var read = driver.timedRun(map, mix: .read, threads: 2, keySpace: 1000, zipfRings: [], seconds: seconds)
+                for attempt in 1...20 where read.operations == 0 {
+                    read = driver.timedRun(map, mix: .read, threads: 2, keySpace: 1000, zipfRings: [],
+                                           seconds: seconds * Double(attempt + 1))
+                }
+                let fresh = driver.make()
+                let build = driver.buildRun(fresh, threads: 2, keys: 5000)
+                continuation.resume(returning: (read, build, driver.wrongEntries(fresh, keys: 5000)))
+            }
+        }
         #expect(read.operations > 0 && read.misses == 0)
-        let fresh = driver.make()
-        let build = driver.buildRun(fresh, threads: 2, keys: 5000)
-        #expect(build.misses == 0)
-        #expect(driver.wrongEntries(fresh, keys: 5000) == 0)
+        #expect(build.operations == 5000 && build.misses == 0)
+        #expect(wrong == 0)
     }
 
     @Test func dictionaryRunsOnOneThread() {
