@@ -52,6 +52,7 @@ import Testing
     static func withAdapter(_ kind: MapKind, _ body: (any BenchMap.Type) -> Void) {
         switch kind {
         case .lockfree: body(LockFreeAdapter.self)
+        case .lockfreePresized: body(PresizedLockFreeAdapter.self)
         case .mutex: body(MutexAdapter.self)
         case .sharded: body(ShardedAdapter.self)
         case .rwlock: body(RWLockAdapter.self)

@@ -9,6 +9,11 @@ protocol BenchMap: AnyObject, Sendable {
     /// An empty map, created without a capacity hint (the build mix measures growth).
     init()
 
+    /// An empty map for a prefill of `expectedCount` keys (the shared prefilled map and
+    /// churn's map). By default the same as `init()`: WORKLOADS.md gives no hint;
+    /// `lockfree-presized` uses it to compare a presized table with a grown one.
+    init(expectedCount: UInt64)
+
     /// The name used by `--maps` and in every report.
     static var name: String { get }
 
@@ -45,6 +50,8 @@ protocol BenchMap: AnyObject, Sendable {
 }
 
 extension BenchMap {
+    init(expectedCount: UInt64) { self.init() }
+
     static var maxThreads: Int { Int.max }
 
     static func skipReason(mix: Mix, keys: UInt64) -> String? { nil }

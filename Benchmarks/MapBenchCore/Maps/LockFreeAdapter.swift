@@ -1,13 +1,43 @@
 import LockFreeMap
 
+/// How an adapter creates its `LockFreeInt64Map` for a prefill.
+protocol LockFreeSizing {
+    /// The `--maps` name.
+    static var name: String { get }
+    /// The map for a prefill of `expectedCount` keys.
+    static func make(expectedCount: UInt64) -> LockFreeInt64Map
+}
+
+/// Grown from empty, as WORKLOADS.md says: `lockfree`.
+enum GrownFromEmpty: LockFreeSizing {
+    static var name: String { "lockfree" }
+    static func make(expectedCount: UInt64) -> LockFreeInt64Map { LockFreeInt64Map() }
+}
+
+/// Created with `minimumCapacity` = the prefill's key count: `lockfree-presized`, to compare
+/// lookups in a presized table with a grown one (issue #3). Build cells still get no hint.
+enum PresizedForPrefill: LockFreeSizing {
+    static var name: String { "lockfree-presized" }
+    static func make(expectedCount: UInt64) -> LockFreeInt64Map {
+        LockFreeInt64Map(minimumCapacity: Int(expectedCount))
+    }
+}
+
 /// `lockfree`: the package's `LockFreeInt64Map`, through its public API only.
-final class LockFreeAdapter: BenchMap {
+typealias LockFreeAdapter = LockFreeAdapterWith<GrownFromEmpty>
+/// `lockfree-presized`: see `PresizedForPrefill`.
+typealias PresizedLockFreeAdapter = LockFreeAdapterWith<PresizedForPrefill>
+
+/// The adapter over `LockFreeInt64Map`; `Sizing` only decides how a prefilled map is created.
+final class LockFreeAdapterWith<Sizing: LockFreeSizing>: BenchMap {
     /// The map under test.
     let map: LockFreeInt64Map
 
     init() { map = LockFreeInt64Map() }
 
-    static var name: String { "lockfree" }
+    init(expectedCount: UInt64) { map = Sizing.make(expectedCount: expectedCount) }
+
+    static var name: String { Sizing.name }
 
     @inline(__always) func get(_ key: Int64) -> Int64? { map.value(forKey: key) }
 

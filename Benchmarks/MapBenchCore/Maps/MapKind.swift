@@ -1,6 +1,7 @@
 /// Every map the benchmark knows, by its `--maps` name.
 enum MapKind: String, CaseIterable, Sendable, Codable {
     case lockfree
+    case lockfreePresized = "lockfree-presized"
     case mutex
     case sharded
     case rwlock
@@ -16,6 +17,7 @@ enum MapKind: String, CaseIterable, Sendable, Codable {
     var summary: String {
         switch self {
         case .lockfree: return "LockFreeInt64Map (this package)"
+        case .lockfreePresized: return "LockFreeInt64Map(minimumCapacity: K) for prefilled maps (grown vs presized)"
         case .mutex: return "Mutex<[Int64: Int64]> (Synchronization), one lock for everything"
         case .sharded: return "64 Mutex<[Int64: Int64]> shards on their own cache lines, top bits of fmix64(key)"
         case .rwlock: return "[Int64: Int64] behind a pthread_rwlock_t (shared reads)"

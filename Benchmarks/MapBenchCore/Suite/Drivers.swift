@@ -6,6 +6,8 @@ protocol MapDriver {
 
     /// A fresh, empty instance (no capacity hint).
     func make() -> Instance
+    /// A fresh, empty instance for a prefill of `expectedCount` keys.
+    func make(expectedCount: UInt64) -> Instance
     /// Untimed prefill from the calling thread.
     func prefill(_ map: Instance, _ indices: StrideTo<UInt64>)
     /// One timed run.
@@ -27,6 +29,8 @@ struct SyncDriver<M: BenchMap>: MapDriver {
     let runner: ThreadedRunner
 
     func make() -> M { M() }
+
+    func make(expectedCount: UInt64) -> M { M(expectedCount: expectedCount) }
 
     func prefill(_ map: M, _ indices: StrideTo<UInt64>) { map.prefill(indices) }
 
@@ -81,6 +85,8 @@ struct ActorDriver: MapDriver {
     let runner: ThreadedRunner
 
     func make() -> ActorMap { ActorMap() }
+
+    func make(expectedCount: UInt64) -> ActorMap { ActorMap() }
 
     func prefill(_ map: ActorMap, _ indices: StrideTo<UInt64>) {
         blockingAwait { await map.prefill(indices) }

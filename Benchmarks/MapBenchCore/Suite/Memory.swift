@@ -35,6 +35,7 @@ enum MemoryProbe {
         let keepAlive: AnyObject
         switch map {
         case .lockfree: keepAlive = filled(LockFreeAdapter.self, indices)
+        case .lockfreePresized: keepAlive = filled(PresizedLockFreeAdapter.self, indices)
         case .mutex: keepAlive = filled(MutexAdapter.self, indices)
         case .sharded: keepAlive = filled(ShardedAdapter.self, indices)
         case .rwlock: keepAlive = filled(RWLockAdapter.self, indices)
@@ -55,7 +56,7 @@ enum MemoryProbe {
     }
 
     private static func filled<M: BenchMap>(_ type: M.Type, _ indices: StrideTo<UInt64>) -> M {
-        let map = M()
+        let map = M(expectedCount: UInt64(indices.underestimatedCount))
         map.prefill(indices)
         return map
     }

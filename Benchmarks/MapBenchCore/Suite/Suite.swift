@@ -1,3 +1,4 @@
+import LockFreeMap
 import Foundation
 
 /// Runs a plan: prints the table as cells finish, notes on stderr, and collects the report.
@@ -90,6 +91,7 @@ final class Suite {
                 if cells.isEmpty { continue }
                 switch map {
                 case .lockfree: runGroup(SyncDriver<LockFreeAdapter>(runner: runner), map, keys, cells)
+                case .lockfreePresized: runGroup(SyncDriver<PresizedLockFreeAdapter>(runner: runner), map, keys, cells)
                 case .mutex: runGroup(SyncDriver<MutexAdapter>(runner: runner), map, keys, cells)
                 case .sharded: runGroup(SyncDriver<ShardedAdapter>(runner: runner), map, keys, cells)
                 case .rwlock: runGroup(SyncDriver<RWLockAdapter>(runner: runner), map, keys, cells)
@@ -150,9 +152,11 @@ final class Suite {
         let onShared = cells.filter { $0.mix.usesSharedPrefilledMap }
         if !onShared.isEmpty {
             progress.show("\(kind.rawValue) K=\(Format.short(keys)): prefilling")
-            let map = driver.make()
+            let map = driver.make(expectedCount: keys)
             driver.prefill(map, stride(from: 0, to: keys, by: 1))
-            if let adapter = map as? LockFreeAdapter { describeLockFree(adapter, keys) }
+            if let lockFree = (map as? LockFreeAdapter)?.map ?? (map as? PresizedLockFreeAdapter)?.map {
+                describeLockFree(lockFree, kind, keys)
+            }
             if options.verify { verifyContents(driver, map, kind, keys, after: "prefill") }
             // Mix order as WORKLOADS.md: read runs first, while every value still equals its key.
             for mix in Mix.allCases where onShared.contains(where: { $0.mix == mix }) {
@@ -185,7 +189,7 @@ final class Suite {
         for cell in cells where cell.mix == .churn {
             measure(cell) { _ in
                 progress.show(label(cell) + ": prefilling a fresh map")
-                let map = driver.make()
+                let map = driver.make(expectedCount: keys)
                 driver.prefill(map, stride(from: 0, to: 2 * keys, by: 2))
                 progress.show(label(cell))
                 return driver.timedRun(map, mix: .churn, threads: cell.threads, keySpace: 2 * keys,
@@ -213,9 +217,9 @@ final class Suite {
         }
     }
 
-    private func describeLockFree(_ adapter: LockFreeAdapter, _ keys: UInt64) {
-        let s = adapter.map.statistics
-        note("lockfree after prefill K=\(keys): \(s.entryCount) entries, \(s.bucketCount) buckets "
+    private func describeLockFree(_ map: LockFreeInt64Map, _ kind: MapKind, _ keys: UInt64) {
+        let s = map.statistics
+        note("\(kind.rawValue) after prefill K=\(keys): \(s.entryCount) entries, \(s.bucketCount) buckets "
              + "(\(s.initializedBucketCount) initialized), load factor \(Format.fixed(s.loadFactor, 2)), "
              + "longest chain \(s.longestChain), \(s.resizeCount) resizes, \(s.stripeCount) counter stripes")
     }
