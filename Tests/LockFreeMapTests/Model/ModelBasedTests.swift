@@ -14,7 +14,7 @@ struct ModelBasedTests {
     /// Many short sequences over 12 keys (all edge values), every operation kind, from
     /// assorted initial capacities: dense collisions of operations on the same keys.
     @Test func edgeBiasedSequencesMatchDictionary() {
-        let sequenceCount = TestKnobs.scaled(short: 300, long: 20_000)
+        let sequenceCount = TestKnobs.scaled(short: 1_500, long: 50_000)
         let maxLength = TestKnobs.scaled(short: 300, long: 2_000)
         for index in 0..<sequenceCount {
             var rng = SeededRandom(seed: TestKnobs.seed, salts: 1, UInt64(index))

@@ -2,7 +2,6 @@
 // wrong map, and the shrinker reduces a random failing sequence (hundreds of operations) to
 // the essential two, with keys and values simplified to 0, so that real failures arrive as
 // short, readable, pasteable sequences.
-import LockFreeMap
 import Testing
 
 @Suite("Model-based: shrinker self-tests")
@@ -27,8 +26,8 @@ struct ShrinkerTests {
                                              outcome: outcome, divergence: ModelRunner.firstDivergence(of: minimal, makeMap: makeMap))
         #expect(!outcome.ranOutOfBudget, Comment(rawValue: report))
         #expect(ModelRunner.firstDivergence(of: minimal, makeMap: makeMap) != nil, "the minimal sequence must still fail")
-        #expect(ModelRunner.firstDivergence(of: minimal) { LockFreeInt64Map() } == nil,
-                "the minimal sequence must pass on the correct map")
+        #expect(ModelRunner.firstDivergence(of: minimal) { LockedReferenceMap() } == nil,
+                "the minimal sequence must pass on a correct map")
         #expect(minimal.count == 2, Comment(rawValue: report))
         #expect(minimal.last == .removeValue(forKey: 0), Comment(rawValue: report))
         #expect(minimal.first?.key == 0, Comment(rawValue: report))

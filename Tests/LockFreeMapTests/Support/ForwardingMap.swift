@@ -1,19 +1,18 @@
-// ForwardingMap: a MapUnderTest that passes every call to a real LockFreeInt64Map. Tests
-// subclass it and override one operation to build a deliberately broken map, which proves
-// that an oracle (the model runner, the linearizability checker) can actually fail.
-import LockFreeMap
-
+// ForwardingMap: a MapUnderTest that passes every call to another map (by default the
+// LockedReferenceMap, so that the tooling's self-tests do not depend on the map under
+// development). Tests subclass it and override one operation to build a deliberately broken
+// map, which proves that an oracle (the model runner, the linearizability checker) can fail.
 /// Forwards the whole API to `base`; subclasses break one operation on purpose.
 ///
 /// `@unchecked Sendable`: a non-final class cannot be checked, but its only stored property
 /// is an immutable reference to a Sendable map, and subclasses must add no mutable state.
 class ForwardingMap: MapUnderTest, @unchecked Sendable {
     /// The correct map every call goes to.
-    let base: LockFreeInt64Map
+    let base: any MapUnderTest
 
-    /// Wraps a fresh map of the given capacity.
-    init(minimumCapacity: Int = 0) {
-        base = LockFreeInt64Map(minimumCapacity: minimumCapacity)
+    /// Wraps `base`.
+    init(base: any MapUnderTest = LockedReferenceMap()) {
+        self.base = base
     }
 
     subscript(key: Int64) -> Int64? {
