@@ -35,7 +35,7 @@ enum LinearizabilityVerdict: Equatable, Sendable {
 /// The Wing & Gong / Lowe linearizability search over a single-key register.
 enum LinearizabilityChecker {
     /// Default bound on search steps for one key: far above what a key history of ~40
-    /// operations from <= 8 threads needs (typically a few hundred steps).
+    /// operations from <= 8 threads needs.
     static let defaultStepBudget = 5_000_000
 
     /// Decides whether `history` (operations on one key) is linearizable with respect to the
@@ -185,21 +185,18 @@ enum LinearizabilityChecker {
                 if case .linearizable = checkRegister(operations, initial: initial, cut: cut) { return true }
                 return false
             }
-            func culpritResultReachable(_ context: [RecordedOperation]) -> Bool? {
+            func culpritResultReachable(_ context: [RecordedOperation]) -> Bool {
                 // Real time ignored (all concurrent), the context's results ignored (all
                 // pending: any result, effect optional): can any sequence of the context's
-                // effects lead to the culprit's result?
+                // effects lead to the culprit's result? (An inconclusive search counts as no.)
                 let unordered = context.map { operation in
                     var copy = operation
                     (copy.invocation, copy.response) = (0, 2)
                     return copy
                 } + [RecordedOperation(thread: culprit.thread, operation: culprit.operation, result: culprit.result,
                                        invocation: 0, response: 1)]
-                switch checkRegister(unordered, initial: initial, cut: 1, stepBudget: 200_000) {
-                case .linearizable: return true
-                case .notLinearizable: return false
-                case .inconclusive: return nil
-                }
+                if case .linearizable = checkRegister(unordered, initial: initial, cut: 1, stepBudget: 200_000) { return true }
+                return false
             }
             // The culprit still running: its effect may be needed to explain the others.
             var running = culprit
@@ -207,11 +204,11 @@ enum LinearizabilityChecker {
             var context = inCut
             context.remove(at: context.firstIndex(of: culprit)!)
             guard linearizable(context + [running]) else { continue }   // another one returned at the same instant
-            let reachable = culpritResultReachable(context) == true
+            let reachable = culpritResultReachable(context)
             let shrinker = Shrinker<RecordedOperation>(
                 stillFails: { candidate in
                     linearizable(candidate + [running]) && !linearizable(candidate + [culprit])
-                        && (!reachable || culpritResultReachable(candidate) == true)
+                        && (!reachable || culpritResultReachable(candidate))
                 },
                 maxEvaluations: 5_000)
             let minimal = shrinker.shrink(context).minimal + [culprit]

@@ -61,24 +61,41 @@ enum LinearizabilityRounds {
     /// One scripted operation of a thread.
     struct Step: Sendable {
         /// How a thread pauses before a step, to vary interleavings.
-        enum Pause: Sendable { case none, spin(Int), yield }
+        enum Pause: Sendable {
+            /// Go on at once.
+            case none
+            /// Busy-loop this many iterations (up to a few hundred ns).
+            case spin(Int)
+            /// Give the core to another thread.
+            case yield
+        }
+        /// The pause before the operation.
         var pause: Pause
+        /// The recorded operation.
         var operation: MapOperation
+        /// Unrecorded private inserts right after it.
         var fillers: Int
     }
 
     /// One round: its keys and each thread's script.
     struct Round: Sendable {
+        /// The keys all scripts of the round use (each is read by the observer afterwards).
         var keys: [Int64]
+        /// `scripts[t]`: what thread `t` does in this round.
         var scripts: [[Step]]
     }
 
     /// A key history that is not linearizable.
     struct Violation: Sendable {
+        /// The round (numbered across batches).
         var round: Int
+        /// The key.
         var key: Int64
+        /// The key's value when the round started (nil = absent).
         var initial: Int64?
+        /// All the key's operations in the round.
         var history: [RecordedOperation]
+        /// The shrunk history (LinearizabilityChecker.minimalViolation).
         var minimal: [RecordedOperation]
         /// When the violation became certain (operations of `minimal` returning later were
         /// still pending then).
@@ -143,161 +160,11 @@ enum LinearizabilityRounds {
         }
     }
 
-    /// A private key for filler insert `counter` of `thread` on map `mapIndex`; never in any
-    /// key universe (bit 62 set, Int64.max excluded by the layout).
+    /// A private key for filler insert `counter` of `thread` on map `mapIndex`. Bit 62 is
+    /// set and bits 36-61 hold the map index, so it is never a key of `keyUniverse` (edge
+    /// values and small numbers) while fewer than 2^25 maps are used.
     static func fillerKey(map mapIndex: Int, thread: Int, counter: Int) -> Int64 {
-        Int64(bitPattern: 0x4000_0000_0000_0000 | UInt64(mapIndex) << 36 | UInt64(thread) << 28 | UInt64(counter))
-    }
-
-    // MARK: - Running
-
-    /// Runs `configuration` against maps from `makeMap` and checks every key history.
-    static func run(_ configuration: Configuration, makeMap: @escaping @Sendable () -> any MapUnderTest) async -> Outcome {
-        precondition(configuration.maxOperationsPerKey <= 64, "keep key histories small for the search")
-        let rounds = makeRounds(configuration)
-        let mapCount = (configuration.rounds + configuration.roundsPerMap - 1) / configuration.roundsPerMap
-        let maps = (0..<mapCount).map { _ in makeMap() }
-        let barrier = SpinBarrier(parties: configuration.threads)
-        let observer = configuration.threads
-        // Slot t: worker t's histories, one per round; slot `observer`: thread 0's reads.
-        let recorded = ThreadSlots<[[RecordedOperation]]>(count: configuration.threads + 1)
-        let meanInterval = configuration.preemptionIntervalMicroseconds
-
-        await OSThreads.run(count: configuration.threads) { thread in
-            var rng = SeededRandom(seed: TestKnobs.seed, salts: configuration.seed, UInt64(configuration.firstRound), UInt64(thread))
-            let preemption = meanInterval > 0
-                ? PreemptionTimer(intervalMicroseconds: meanInterval / 2 + rng.index(below: meanInterval + 1))
-                : nil
-            var perRound: [[RecordedOperation]] = []
-            var observed: [[RecordedOperation]] = []
-            var fillerCounter = 0
-            for (index, round) in rounds.enumerated() {
-                let mapIndex = index / configuration.roundsPerMap
-                let map = maps[mapIndex]
-                if index % configuration.roundsPerMap == 0 { fillerCounter = 0 }
-                var recorder = HistoryRecorder(thread: thread, capacity: round.scripts[thread].count)
-                barrier.wait()
-                for step in round.scripts[thread] {
-                    switch step.pause {
-                    case .none: break
-                    case .spin(let iterations): spin(iterations)
-                    case .yield: sched_yield()
-                    }
-                    recorder.record(step.operation, on: map)
-                    for _ in 0..<step.fillers {
-                        map.updateValue(Int64(fillerCounter), forKey: fillerKey(map: mapIndex, thread: thread, counter: fillerCounter))
-                        fillerCounter += 1
-                    }
-                }
-                barrier.wait()
-                if thread == 0 {
-                    // Quiescent: every worker is at the next round's barrier.
-                    var reads = HistoryRecorder(thread: observer, capacity: round.keys.count)
-                    for key in round.keys { reads.record(.value(forKey: key), on: map) }
-                    observed.append(reads.operations)
-                }
-                perRound.append(recorder.operations)
-            }
-            recorded[thread] = perRound
-            if thread == 0 { recorded[observer] = observed }
-            preemption?.stop()
-        }
-
-        let histories = recorded.values.map { $0 ?? [] }
-        var outcome = check(rounds: rounds, histories: histories, configuration: configuration)
-        outcome.lostFillers = lostFillers(rounds: rounds, maps: maps, configuration: configuration)
-        return outcome
-    }
-
-    /// Busy work the optimizer cannot remove, to shift a thread by a few hundred ns.
-    private static func spin(_ iterations: Int) {
-        var accumulator = 0
-        for index in 0..<iterations { accumulator &+= index }
-        withExtendedLifetime(accumulator) {}
-    }
-
-    // MARK: - Checking
-
-    private static func check(rounds: [Round], histories: [[[RecordedOperation]]], configuration: Configuration) -> Outcome {
-        var outcome = Outcome()
-        var knownValues: [Int64: Int64] = [:]   // per key, on the current map
-        for index in rounds.indices {
-            if index % configuration.roundsPerMap == 0 { knownValues = [:] }
-            let operations = histories.flatMap { $0[index] }
-            outcome.operations += operations.count
-            for result in LinearizabilityChecker.checkMap(operations, initial: knownValues) {
-                outcome.keyHistories += 1
-                outcome.longestKeyHistory = max(outcome.longestKeyHistory, result.history.count)
-                if hasOverlap(result.history) { outcome.concurrentKeyHistories += 1 }
-                switch result.verdict {
-                case .linearizable:
-                    break
-                case .inconclusive:
-                    outcome.inconclusive.append((configuration.firstRound + index, result.key))
-                case .notLinearizable where outcome.violations.count < 3:
-                    let (minimal, cut) = LinearizabilityChecker.minimalViolation(result.history, initial: result.initial)
-                    outcome.violations.append(Violation(round: configuration.firstRound + index, key: result.key,
-                                                        initial: result.initial, history: result.history,
-                                                        minimal: minimal, cut: cut))
-                case .notLinearizable:
-                    outcome.violations.append(Violation(round: configuration.firstRound + index, key: result.key,
-                                                        initial: result.initial, history: result.history,
-                                                        minimal: result.history, cut: .max))
-                }
-                // The observer's read is the last operation on the key in real time.
-                if let last = result.history.last(where: { $0.thread == configuration.threads }),
-                   case .value(let value) = last.result {
-                    knownValues[result.key] = value
-                }
-            }
-        }
-        return outcome
-    }
-
-    /// Whether two operations of different threads overlap in time.
-    private static func hasOverlap(_ history: [RecordedOperation]) -> Bool {
-        let sorted = history.sorted { $0.invocation < $1.invocation }
-        var latestResponse: (time: UInt64, thread: Int)?
-        for recorded in sorted {
-            if let latest = latestResponse, latest.time >= recorded.invocation, latest.thread != recorded.thread {
-                return true
-            }
-            if latestResponse == nil || recorded.response > latestResponse!.time {
-                latestResponse = (recorded.response, recorded.thread)
-            }
-        }
-        return false
-    }
-
-    private static func lostFillers(rounds: [Round], maps: [any MapUnderTest], configuration: Configuration) -> [String] {
-        var lost: [String] = []
-        for (mapIndex, map) in maps.enumerated() {
-            let mapRounds = rounds[(mapIndex * configuration.roundsPerMap)..<min((mapIndex + 1) * configuration.roundsPerMap, rounds.count)]
-            for thread in 0..<configuration.threads {
-                let inserted = mapRounds.reduce(0) { $0 + $1.scripts[thread].reduce(0) { $0 + $1.fillers } }
-                for counter in 0..<inserted {
-                    let key = fillerKey(map: mapIndex, thread: thread, counter: counter)
-                    let value = map.value(forKey: key)
-                    if value != Int64(counter) && lost.count < 10 {
-                        lost.append("map #\(mapIndex) key \(key): expected \(counter), found \(SwiftLiteral.text(value))")
-                    }
-                }
-            }
-        }
-        return lost
-    }
-
-    // MARK: - Reporting
-
-    /// The failure text for a violation: seed, configuration, and the minimal history.
-    static func report(_ violation: Violation, configuration: Configuration) -> String {
-        """
-        Key \(SwiftLiteral.text(violation.key)) is not linearizable in round \(violation.round) of "\(configuration.name)" \
-        (\(configuration.threads) threads; \(TestKnobs.replayHint): same scripts, the interleaving is not replayed).
-        Minimal non-linearizable history (\(violation.minimal.count) of the key's \(violation.history.count) operations; \
-        times in ns from the first invocation; "obs" = quiescent read after the round):
-        \(HistoryFormatter.describe(violation.minimal, initial: violation.initial, observerThread: configuration.threads,
-                                   cut: violation.cut))
-        """
+        precondition(mapIndex < 1 << 25 && thread < 1 << 8 && counter < 1 << 28, "filler key fields overflow")
+        return Int64(bitPattern: 0x4000_0000_0000_0000 | UInt64(mapIndex) << 36 | UInt64(thread) << 28 | UInt64(counter))
     }
 }
