@@ -1,0 +1,47 @@
+// MapUnderTest: the whole public surface of API.md as a protocol, so that the model-based
+// tests and the linearizability checker run unchanged against LockFreeInt64Map and against
+// deliberately broken adapters (which prove that those tests can fail).
+import LockFreeMap
+
+/// Everything API.md promises, one requirement per public member of `LockFreeInt64Map`.
+///
+/// Conformers must be reference types: the map is shared between threads, and the
+/// subscript setter mutates shared state, not a copy.
+protocol MapUnderTest: AnyObject, Sendable {
+    /// Reads, or with `nil` removes, the value for `key`.
+    subscript(key: Int64) -> Int64? { get set }
+    /// The value stored for `key`, or nil if absent.
+    func value(forKey key: Int64) -> Int64?
+    /// Whether `key` is present.
+    func containsKey(_ key: Int64) -> Bool
+    /// Inserts or replaces; returns the replaced value, nil if the key was absent.
+    @discardableResult func updateValue(_ value: Int64, forKey key: Int64) -> Int64?
+    /// Put-if-absent; returns whether it inserted and the value now stored.
+    @discardableResult func insertValue(_ value: Int64, forKey key: Int64) -> (inserted: Bool, currentValue: Int64)
+    /// Removes; returns the removed value, nil if the key was absent.
+    @discardableResult func removeValue(forKey key: Int64) -> Int64?
+    /// Compare-and-exchange where nil means absent on either side.
+    func compareExchange(forKey key: Int64, expected: Int64?, desired: Int64?) -> (exchanged: Bool, original: Int64?)
+    /// Adds `delta` (wrapping), an absent key counting as 0; returns the new value.
+    @discardableResult func wrappingAdd(_ delta: Int64, forKey key: Int64) -> Int64
+    /// Removes every entry.
+    func removeAll()
+    /// The number of entries (exact when no writer runs).
+    var count: Int { get }
+    /// Whether `count == 0`.
+    var isEmpty: Bool { get }
+    /// Calls `body` once per entry (weakly consistent under concurrent writers).
+    func forEach(_ body: (_ key: Int64, _ value: Int64) throws -> Void) rethrows
+}
+
+/// The real map already has exactly this surface.
+extension LockFreeInt64Map: MapUnderTest {}
+
+/// The values every Int64 test must cover as keys and as values: API.md allows all 2^64,
+/// and these are the ones a sentinel, a sign bug or an overflow would hit first.
+enum EdgeValues {
+    /// 0, -1, 1, Int64.min, Int64.max.
+    static let basic: [Int64] = [0, -1, 1, .min, .max]
+    /// `basic` plus the neighbours of the extremes and small numbers.
+    static let extended: [Int64] = basic + [.min + 1, .max - 1, 2, -2]
+}

@@ -1,0 +1,79 @@
+// PreemptionTimer: makes a worker thread give up its core at arbitrary instructions, so that
+// map operations get interrupted in the middle (a thread stalled half-way through a CAS loop
+// while others run). Operations take ~100 ns and the 2 shared cores are often busy, so
+// without this, operations of different threads rarely overlap at all.
+//
+// How: a per-thread POSIX timer (timer_create with SIGEV_THREAD_ID) sends SIGURG to its own
+// thread periodically; the handler calls sched_yield(), which hands the core to another
+// runnable thread, often another worker, wherever the interrupted one was. Go's runtime
+// preempts goroutines with SIGURG for the same reason; SIGURG is ignored by default and, not
+// being a real-time signal, never queues up while a thread waits for a core (a thread that
+// was descheduled for a while handles one pending signal, not dozens). The handler does
+// nothing but sched_yield, a plain system call that takes no lock and leaves errno alone.
+// Under ThreadSanitizer, signals are handled at TSan's next safe point rather than at an
+// arbitrary instruction, so injection is coarser there but harmless.
+import Foundation
+
+/// A periodic "yield now" signal aimed at the thread that started it.
+struct PreemptionTimer: ~Copyable {
+    private static let signal = SIGURG
+
+    private static let handlerInstalled: Bool = {
+        var action = sigaction()
+        action.__sigaction_handler = .init(sa_handler: { _ in sched_yield() })
+        action.sa_flags = SA_RESTART
+        sigemptyset(&action.sa_mask)
+        return sigaction(PreemptionTimer.signal, &action, nil) == 0
+    }()
+
+    private var timer: timer_t?
+
+    /// Starts interrupting the calling thread every `intervalMicroseconds`. The timer must
+    /// be stopped (`stop()`) on the same thread before it exits.
+    init(intervalMicroseconds: Int) {
+        precondition(Self.handlerInstalled, "could not install the SIGURG handler")
+        // Threads inherit their creator's signal mask, and threads of the concurrency pool
+        // (libdispatch) block most signals: unblock ours, or it would stay pending forever.
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        sigaddset(&mask, Self.signal)
+        pthread_sigmask(SIG_UNBLOCK, &mask, nil)
+
+        var event = sigevent()
+        event.sigev_notify = Int32(SIGEV_THREAD_ID)
+        event.sigev_signo = Self.signal
+        event._sigev_un._tid = Self.currentThreadID()
+        var created: timer_t?
+        guard timer_create(CLOCK_MONOTONIC, &event, &created) == 0 else {
+            preconditionFailure("timer_create failed: errno \(errno)")
+        }
+        timer = created
+        let interval = timespec(tv_sec: intervalMicroseconds / 1_000_000, tv_nsec: (intervalMicroseconds % 1_000_000) * 1_000)
+        var schedule = itimerspec(it_interval: interval, it_value: interval)
+        timer_settime(timer, 0, &schedule, nil)
+    }
+
+    /// Stops and deletes the timer.
+    consuming func stop() {
+        timer_delete(timer)
+        discard self
+    }
+
+    deinit {
+        timer_delete(timer)
+    }
+
+    /// The kernel thread id (what SIGEV_THREAD_ID needs). Swift's Glibc module exposes
+    /// neither gettid() nor the variadic syscall(), so read it from /proc/thread-self,
+    /// a link to "<pid>/task/<tid>".
+    private static func currentThreadID() -> pid_t {
+        var buffer = [CChar](repeating: 0, count: 64)
+        let length = readlink("/proc/thread-self", &buffer, buffer.count - 1)
+        precondition(length > 0, "cannot read /proc/thread-self")
+        let link = String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let last = link.split(separator: "/").last, let id = pid_t(last) else {
+            preconditionFailure("unexpected /proc/thread-self link: \(link)")
+        }
+        return id
+    }
+}
