@@ -95,6 +95,10 @@ extension LockFreeInt64Map {
         }
     }
 
+    /// Bytes the process has mapped for maps right now (all maps: stripes, slabs,
+    /// segments, thread records). Returns to its previous value when maps are released.
+    @_spi(Testing) public static var mappedByteCount: Int { PageMemory.mappedByteCount }
+
     /// How deeply the calling thread is inside map operations (0 outside any call).
     @_spi(Testing) public static var currentThreadPinDepth: Int { EpochDomain.shared.currentThreadPinDepth }
 }

@@ -22,7 +22,8 @@
 // seq_cst re-read of the epoch. The argument for both is docs/DESIGN.md, section 5.
 //
 // Global words (_lfm_global_words): [0] epoch (alone on its line), [8] registry head,
-// [9] mode (0 undecided, 1 asymmetric, 2 symmetric), [10] pthread key + 1.
+// [9] mode (0 undecided, 1 asymmetric, 2 symmetric), [10] pthread key + 1,
+// [11] bytes mapped by PageMemory.
 // Record (64 bytes): [0] pin state, [1] owned, [2] nesting depth, [3] next record.
 import _LockFreeMapShims
 #if canImport(Glibc)

@@ -7,6 +7,7 @@
 // A thread is never paused holding a kernel lock: signals are delivered on the
 // way back to user space. Fresh anonymous pages read as zero, which the bucket
 // segments rely on (zero = "bucket not initialized yet").
+import _LockFreeMapShims
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -17,6 +18,12 @@ import Darwin
 
 enum PageMemory {
     static let pageSize: Int = Int(sysconf(Int32(_SC_PAGESIZE)))
+
+    /// Bytes currently mapped by all maps of the process (word 11 of the shim's global
+    /// words; relaxed: a statistic, exact once the threads that changed it are joined).
+    static var mappedByteCount: Int {
+        Int(truncatingIfNeeded: loadRelaxed(_lfm_global_words() + 11))
+    }
 
     /// Rounds `byteCount` up to whole pages.
     static func roundedUp(_ byteCount: Int) -> Int {
@@ -34,11 +41,13 @@ enum PageMemory {
         guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, flags, -1, 0), p != MAP_FAILED else {
             fatalError("LockFreeInt64Map: out of memory (mmap of \(size) bytes failed)")
         }
+        _ = fetchAddRelaxed(_lfm_global_words() + 11, UInt64(size))
         return p
     }
 
     /// Returns memory from `allocate(byteCount:)` to the kernel.
     static func deallocate(_ p: UnsafeMutableRawPointer, byteCount: Int) {
         munmap(p, roundedUp(byteCount))
+        _ = fetchAddRelaxed(_lfm_global_words() + 11, UInt64(bitPattern: Int64(-roundedUp(byteCount))))
     }
 }

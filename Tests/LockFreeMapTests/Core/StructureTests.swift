@@ -111,6 +111,27 @@ import Testing
         try map.checkInvariants()
     }
 
+    /// Releasing a map unmaps every page it mapped: stripes, slabs and segments, after
+    /// growth, churn and removals (valgrind cannot see mmap'ed pages, so this is the
+    /// exact check). In a child process, so no other test's maps are counted.
+    @Test func releasingMapsUnmapsEverything() async {
+        await #expect(processExitsWith: .success) {
+            _ = LockFreeInt64Map().value(forKey: 0)  // thread record page: process-lifetime
+            let baseline = LockFreeInt64Map.mappedByteCount
+            do {
+                let maps = [LockFreeInt64Map(), LockFreeInt64Map(minimumCapacity: 50_000)]
+                for map in maps {
+                    for i in Int64(0)..<100_000 { map.insertValue(i, forKey: i &* 0x9E37_79B9) }
+                    for i in Int64(0)..<50_000 { map.removeValue(forKey: i &* 0x9E37_79B9) }
+                    for i in Int64(0)..<20_000 { map.wrappingAdd(1, forKey: -i) }
+                    map.removeAll()
+                }
+                if LockFreeInt64Map.mappedByteCount <= baseline { exit(2) }  // it did map memory
+            }
+            if LockFreeInt64Map.mappedByteCount != baseline { exit(1) }
+        }
+    }
+
     /// Maps created and released repeatedly return their memory (no growth of the
     /// process's resident size across many maps). In a child process (an exit test), so
     /// that tests running in parallel do not move the measurement.
