@@ -30,16 +30,38 @@ enum PageMemory {
         (byteCount + pageSize - 1) / pageSize * pageSize
     }
 
+    /// Blocks of at least this size are aligned to it and offered to the kernel as
+    /// transparent huge pages: node slabs and large bucket segments are read at random,
+    /// and with 4 KiB pages most lookups at a million keys also missed the TLB.
+    static let hugePageSize = 2 << 20
+
     /// Zero-filled, page-aligned memory of `byteCount` bytes (rounded up to pages).
     static func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
         let size = roundedUp(byteCount)
+        let huge = size >= hugePageSize
+        // A huge block is carved from a mapping one huge page larger, then trimmed to
+        // an aligned start (mmap itself only promises page alignment).
+        let mapped = huge ? size + hugePageSize : size
         #if canImport(Darwin)
         let flags = MAP_PRIVATE | MAP_ANON
         #else
         let flags = MAP_PRIVATE | MAP_ANONYMOUS
         #endif
-        guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, flags, -1, 0), p != MAP_FAILED else {
-            fatalError("LockFreeInt64Map: out of memory (mmap of \(size) bytes failed)")
+        guard let raw = mmap(nil, mapped, PROT_READ | PROT_WRITE, flags, -1, 0), raw != MAP_FAILED else {
+            fatalError("LockFreeInt64Map: out of memory (mmap of \(mapped) bytes failed)")
+        }
+        var p = raw
+        if huge {
+            let start = UInt(bitPattern: raw)
+            let aligned = (start + UInt(hugePageSize - 1)) & ~UInt(hugePageSize - 1)
+            let head = Int(aligned - start)
+            if head > 0 { munmap(raw, head) }
+            let tail = mapped - head - size
+            p = raw + head
+            if tail > 0 { munmap(p + size, tail) }
+            #if os(Linux)
+            _ = madvise(p, size, Int32(MADV_HUGEPAGE))  // advice only: fine if refused
+            #endif
         }
         _ = fetchAddRelaxed(_lfm_global_words() + 11, UInt64(size))
         return p
