@@ -24,7 +24,11 @@
 // Global words (_lfm_global_words): [0] epoch (alone on its line), [8] registry head,
 // [9] mode (0 undecided, 1 asymmetric, 2 symmetric), [10] pthread key + 1,
 // [11] bytes mapped by PageMemory.
-// Record (64 bytes): [0] pin state, [1] owned, [2] nesting depth, [3] next record.
+// Record (128 bytes: two cache lines, because every operation writes its thread's
+// record, and two records in one 128-byte line pair made 2-thread write cells run at a
+// third of their speed in some processes, adjacent-line prefetch sharing them):
+// [0] pin state, [1] owned, [2] nesting depth, [3] next record.
+let threadRecordBytes = 128
 import _LockFreeMapShims
 #if canImport(Glibc)
 import Glibc
@@ -141,13 +145,15 @@ struct EpochDomain {
         return claimed
     }
 
-    /// Adds a page of 64 records to the registry; the first one is ours.
+    /// Adds a page of records to the registry; the first one is ours.
     private func pushNewRecordPage() -> UInt64 {
-        let count = PageMemory.pageSize / 64
+        let count = PageMemory.pageSize / threadRecordBytes
         let page = address(PageMemory.allocate(byteCount: PageMemory.pageSize))
-        for i in 0..<count - 1 { storeRelaxed(words(page + UInt64(64 * i)) + 3, page + UInt64(64 * (i + 1))) }
+        for i in 0..<count - 1 {
+            storeRelaxed(words(page + UInt64(threadRecordBytes * i)) + 3, page + UInt64(threadRecordBytes * (i + 1)))
+        }
         storeRelaxed(words(page) + 1, 1)
-        let last = words(page + UInt64(64 * (count - 1)))
+        let last = words(page + UInt64(threadRecordBytes * (count - 1)))
         var head = loadAcquire(registryHead)
         while true {
             storeRelaxed(last + 3, head)
@@ -169,6 +175,9 @@ struct EpochDomain {
             _lfm_store_release_u64(r, 0)  // not pinned (a thread exits outside any call)
             _lfm_store_relaxed_u64(r + 2, 0)
             _lfm_store_release_u64(r + 1, 0)  // free for the next thread
+            // A map call from a later thread-exit destructor registers afresh (pthread
+            // then runs this destructor again) instead of using a record now free.
+            _lfm_thread_record_set(0)
         }
         let (won, seen) = compareExchangeAcqRel(threadKey, expected: 0, desired: UInt64(key) + 1)
         if won { return key }
