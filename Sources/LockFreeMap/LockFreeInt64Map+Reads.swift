@@ -1,4 +1,6 @@
-// Reads: wait-free (Linux; lock-free elsewhere), allocation-free, write nothing but the reader's own reclamation record.
+// Reads: wait-free (Linux; lock-free elsewhere) and allocation-free. They write the
+// reader's own reclamation record, and link a bucket's preallocated dummy the first time
+// a read needs that bucket after growth (Stripe.readStart).
 
 extension LockFreeInt64Map {
     /// The value stored for `key`, or `nil` if the key is absent.
@@ -27,7 +29,7 @@ extension LockFreeInt64Map {
         let stripe = core.stripes[hashed.stripe]
         let pin = core.domain.pin()
         defer { core.domain.unpin(pin) }
-        let node = stripe.find(hashed.orderKey, from: stripe.readStart(hashed.low))
+        let node = stripe.find(hashed.orderKey, from: stripe.readStart(hashed.low, domain: core.domain))
         if node == 0 { return nil }  // LP(absent): the link load that passed the key
         let (value, next) = Stripe.readValue(node)
         // LP(found): the value load, valid because `next` was unmarked after it.

@@ -72,7 +72,7 @@ extension LockFreeInt64Map {
         let stripe = core.stripes[hashed.stripe]
         switch (expected, desired) {
         case (nil, nil):
-            let node = stripe.find(hashed.orderKey, from: stripe.readStart(hashed.low))
+            let node = stripe.find(hashed.orderKey, from: stripe.readStart(hashed.low, domain: core.domain))
             if node == 0 { return (true, nil) }
             let (value, next) = Stripe.readValue(node)
             return isMarked(next) ? (true, nil) : (false, Int64(bitPattern: value))

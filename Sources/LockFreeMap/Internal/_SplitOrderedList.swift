@@ -37,19 +37,40 @@ struct SearchResult {
 extension Stripe {
     // MARK: Finding the start of a bucket
 
-    /// The dummy to start a read from: bucket `low mod size`'s if linked, else its
-    /// nearest linked ancestor's (which precedes it in list order). Never writes.
-    @inline(__always) func readStart(_ low: UInt64) -> NodeAddress {
+    /// The dummy to start a read from: bucket `low mod size`'s. If its segment exists and
+    /// nobody has claimed it, the reader links it (a CAS and a list insert into memory
+    /// that already exists: no allocation), so that after growth a bucket that only
+    /// reads touch does not stay a walk from its parent forever. If it is being linked
+    /// by another thread, or its segment does not exist yet, the read starts from the
+    /// nearest linked ancestor (which precedes it in list order) without waiting.
+    @inline(__always) func readStart(_ low: UInt64, domain: EpochDomain) -> NodeAddress {
         // Relaxed: any size ever published is fine; a stale size only means starting
         // from an ancestor bucket, which is correct.
         let size = loadRelaxed(sizeLog2)
-        var b = low & ((1 << size) &- 1)
-        while true {
+        let b = low & ((1 << size) &- 1)
+        if let dummy = existingDummy(b) {
             // [B1] acquire: pairs with the release store of `dummyLinked`, so the dummy
             // is in the list and its words are visible.
-            if let dummy = existingDummy(b), loadAcquire(linkWord(dummy)) == dummyLinked { return dummy }
-            b = Self.parent(ofBucket: b)  // b > 0: bucket 0 is always linked
+            let state = loadAcquire(linkWord(dummy))
+            if state == dummyLinked { return dummy }
+            if state == dummyUnclaimed, b != 0,
+               compareExchangeAcqRel(linkWord(dummy), expected: dummyUnclaimed, desired: dummyBeingLinked).exchanged {
+                linkBucket(b, dummy: dummy, from: linkedAncestor(of: b), domain: domain)  // [B2]
+                return dummy
+            }
         }
+        return linkedAncestor(of: b)
+    }
+
+    /// The nearest linked proper ancestor of bucket b (b > 0), using only segments that
+    /// exist. Never writes, never waits: bucket 0 is always linked.
+    @inline(__always) func linkedAncestor(of bucket: UInt64) -> NodeAddress {
+        var b = bucket
+        while b != 0 {
+            b = Self.parent(ofBucket: b)
+            if let dummy = existingDummy(b), loadAcquire(linkWord(dummy)) == dummyLinked { return dummy }  // [B1]
+        }
+        return headDummy
     }
 
     /// A linked dummy at or before bucket `low mod size`: the bucket's own, linking it
@@ -70,16 +91,16 @@ extension Stripe {
         // written by that thread alone until the release store [B1] publishes them).
         if state == dummyUnclaimed,
            compareExchangeAcqRel(linkWord(dummy), expected: dummyUnclaimed, desired: dummyBeingLinked).exchanged {
-            linkBucket(b, dummy: dummy, domain: domain)
+            linkBucket(b, dummy: dummy, from: linkedDummy(forBucket: Self.parent(ofBucket: b), domain: domain), domain: domain)
             return dummy
         }
         return linkedDummy(forBucket: Self.parent(ofBucket: b), domain: domain)  // b > 0 here
     }
 
-    /// Inserts bucket b's claimed dummy into the list after a linked ancestor's, then
-    /// marks it linked. Only the claimant runs this, so no other node has its key.
-    @inline(never) func linkBucket(_ b: UInt64, dummy: NodeAddress, domain: EpochDomain) {
-        let start = linkedDummy(forBucket: Self.parent(ofBucket: b), domain: domain)
+    /// Inserts bucket b's claimed dummy into the list, searching from `start` (a linked
+    /// ancestor's dummy), then marks it linked. Only the claimant runs this, so no other
+    /// node has its key.
+    @inline(never) func linkBucket(_ b: UInt64, dummy: NodeAddress, from start: NodeAddress, domain: EpochDomain) {
         let key = reverseBits(b)
         storeRelaxed(orderKeyWord(dummy), key)
         storeRelaxed(valueWord(dummy), 0)
