@@ -140,7 +140,7 @@ extension ThreadedRunner {
         sleepSeconds(seconds)
         control.stop.store(true, ordering: .relaxed)
         for _ in 0 ..< threads { finished.wait() }
-        return actorFinish(used, start: start)
+        return finish(used, start: start)
     }
 
     /// One build run on a fresh actor.
@@ -159,20 +159,7 @@ extension ThreadedRunner {
         }
         let start = control.startWhenReady(workers: threads)
         for _ in 0 ..< threads { finished.wait() }
-        return actorFinish(used, start: start)
-    }
-
-    private func actorFinish(_ used: [WorkerSlot], start: UInt64) -> CellRun {
-        var operations: UInt64 = 0
-        var misses: UInt64 = 0
-        var sink: Int64 = 0
-        for slot in used {
-            operations += slot.operations
-            misses += slot.misses
-            sink &+= slot.sink
-        }
-        blackHole(sink)
-        return CellRun(measurement: summarize(used, startNanoseconds: start), operations: operations, misses: misses)
+        return finish(used, start: start)
     }
 }
 

@@ -170,7 +170,8 @@ final class ThreadedRunner {
         return finish(used, start: start)
     }
 
-    private func finish(_ used: [WorkerSlot], start: UInt64) -> CellRun {
+    /// Sums the workers' slots into the cell's result (threaded and actor runs alike).
+    func finish(_ used: [WorkerSlot], start: UInt64) -> CellRun {
         var operations: UInt64 = 0
         var misses: UInt64 = 0
         var sink: Int64 = 0
