@@ -9,79 +9,131 @@ extension LockFreeInt64Map {
     /// Checks the structural invariants of every stripe. Call only while no other thread
     /// uses the map. Throws the first violation found.
     ///
-    /// Checked: each list is strictly sorted by order key and starts at bucket 0's dummy
-    /// (N5); no reachable node is marked (removals unlink before they return); every
-    /// bucket's dummy is reachable in the list, with its order key, exactly when its
-    /// state is linked (N4); every entry lies in the stripe its key hashes to; each stripe's
-    /// counter equals its entries (G1); no node is both reachable and on the free list.
+    /// Checked (DESIGN.md, section 2): every USED slot lies in the bucket and stripe its
+    /// hash selects (T1); no hash has two slots in one table (T2); in each chain the USED
+    /// slots form a prefix (T3) and so do the FROZEN ones, and at rest a chain with any
+    /// frozen slot is frozen throughout and flagged migrated (T4); the flagged count
+    /// matches; every key of a flagged chain is in the successor, and no successor key
+    /// belongs to an unflagged chain (M2); each stripe's counter equals its live entries (G1).
     @_spi(Testing) public func checkInvariants() throws {
         func fail(_ message: String) -> InvariantViolation { InvariantViolation(description: message) }
         for stripeIndex in 0..<stripeCount {
             let stripe = core.stripes[stripeIndex]
-            if loadRelaxed(orderKeyWord(stripe.headDummy)) != 0 { throw fail("stripe \(stripeIndex): head dummy key") }
-            var reachable = Set<NodeAddress>()
-            var dummies = [UInt64: NodeAddress]()
-            var entries = 0
-            var previousKey: UInt64? = nil
-            var curr = stripe.headDummy
-            while curr != 0 {
-                let next = loadAcquire(nextWord(curr))
-                let key = loadRelaxed(orderKeyWord(curr))
-                if isMarked(next) { throw fail("stripe \(stripeIndex): marked node reachable at rest (key \(key))") }
-                if let previousKey, key <= previousKey {
-                    throw fail("stripe \(stripeIndex): order keys not strictly increasing (\(previousKey) then \(key))")
-                }
-                if isDummyKey(key) {
-                    dummies[key] = curr
+            let table = stripe.current
+            let successorWord = loadAcquire(table.successor)
+            let current = try chains(of: table, stripe: stripeIndex, fail)
+            var live = 0
+            var flagged = 0
+            for chain in current {
+                if chain.migrated {
+                    flagged += 1
                 } else {
-                    entries += 1
-                    if core.hashed(core.key(orderKey: key, stripe: stripeIndex)).stripe != stripeIndex {
-                        throw fail("stripe \(stripeIndex): entry of another stripe")
+                    if chain.anyFrozen { throw fail("stripe \(stripeIndex): a frozen chain left unflagged at rest") }
+                    live += chain.live.count
+                }
+            }
+            if flagged != Int(loadRelaxed(table.migratedCount)) {
+                throw fail("stripe \(stripeIndex): \(flagged) chains flagged, count says \(loadRelaxed(table.migratedCount))")
+            }
+            if successorWord == 0 {
+                if flagged != 0 { throw fail("stripe \(stripeIndex): flagged chains without a successor") }
+            } else {
+                let successor = Table(successorWord & ~4095)
+                if loadAcquire(successor.successor) != 0 { throw fail("stripe \(stripeIndex): two migrations at once") }
+                let moved = try chains(of: successor, stripe: stripeIndex, fail)
+                var successorHashes = Set<UInt64>()
+                for chain in moved {
+                    if chain.anyFrozen { throw fail("stripe \(stripeIndex): a successor chain is frozen") }
+                    live += chain.live.count
+                    for hash in chain.used {
+                        successorHashes.insert(hash)
+                        if !current[Int(hash & (table.bucketCount - 1))].migrated {
+                            throw fail("stripe \(stripeIndex): successor holds a key of an unmoved chain")
+                        }
                     }
                 }
-                reachable.insert(curr)
-                previousKey = key
-                curr = unmarked(next)
-            }
-            let size = loadRelaxed(stripe.sizeLog2)
-            for b in 0..<(UInt64(1) << size) {
-                guard let dummy = stripe.existingDummy(b) else { continue }
-                let state = loadAcquire(linkWord(dummy))
-                if state == dummyBeingLinked { throw fail("stripe \(stripeIndex): bucket \(b) left half-linked at rest") }
-                if (state == dummyLinked) != (dummies[reverseBits(b)] == dummy) {
-                    throw fail("stripe \(stripeIndex): bucket \(b) state \(state) disagrees with the list")
+                for chain in current where chain.migrated {
+                    for hash in chain.live where !successorHashes.contains(hash) {
+                        throw fail("stripe \(stripeIndex): a moved key is missing from the successor")
+                    }
                 }
             }
             let counted = Int(truncatingIfNeeded: loadRelaxed(stripe.entryCount))
-            if counted != entries { throw fail("stripe \(stripeIndex): counter \(counted), entries \(entries)") }
-            var free = loadAcquire(stripe.freeList)
-            while free != 0 {
-                if reachable.contains(free) { throw fail("stripe \(stripeIndex): a reachable node is on the free list") }
-                free = loadRelaxed(linkWord(free))
+            if counted != live { throw fail("stripe \(stripeIndex): counter \(counted), live entries \(live)") }
+        }
+    }
+
+    private struct ChainSummary {
+        var used: [UInt64] = []
+        var live: [UInt64] = []
+        var anyFrozen = false
+        var migrated = false
+    }
+
+    /// Reads every chain of `table`, checking T1-T3 and the frozen prefix.
+    private func chains(
+        of table: Table, stripe stripeIndex: Int, _ fail: (String) -> InvariantViolation
+    ) throws -> [ChainSummary] {
+        var result: [ChainSummary] = []
+        var seen = Set<UInt64>()
+        let mask = table.bucketCount - 1
+        for b in 0..<table.bucketCount {
+            var summary = ChainSummary()
+            let head = table.bucket(b)
+            summary.migrated = loadAcquire(head.migrated) != 0
+            var bucket = head
+            var emptySeen = false
+            var unfrozenSeen = false
+            while true {
+                var flags: [UInt64] = (0..<slotsPerBucket).map { loadAcquire(bucket.control($0)) }
+                flags.append(loadAcquire(bucket.link) & linkFrozen != 0 ? slotFrozen : 0)
+                for (s, c) in flags.enumerated() {
+                    if c & slotFrozen != 0 {
+                        summary.anyFrozen = true
+                        if unfrozenSeen { throw fail("stripe \(stripeIndex) bucket \(b): frozen after unfrozen") }
+                    } else {
+                        unfrozenSeen = true
+                    }
+                    if s == slotsPerBucket { continue }
+                    if c & slotUsed == 0 {
+                        if c & slotLive != 0 { throw fail("stripe \(stripeIndex) bucket \(b): LIVE without USED") }
+                        emptySeen = true
+                        continue
+                    }
+                    if emptySeen { throw fail("stripe \(stripeIndex) bucket \(b): a used slot after an empty one") }
+                    let hash = c & slotHashMask
+                    if hash & mask != b { throw fail("stripe \(stripeIndex) bucket \(b): a key of bucket \(hash & mask)") }
+                    if core.hashed(core.key(low: hash, stripe: stripeIndex)).stripe != stripeIndex {
+                        throw fail("stripe \(stripeIndex): a key of another stripe")
+                    }
+                    if !seen.insert(hash).inserted { throw fail("stripe \(stripeIndex): a key with two slots") }
+                    summary.used.append(hash)
+                    if c & slotLive != 0 { summary.live.append(hash) }
+                }
+                let next = loadAcquire(bucket.link) & ~linkFrozen
+                if next == 0 { break }
+                if emptySeen { throw fail("stripe \(stripeIndex) bucket \(b): an overflow bucket after an empty slot") }
+                bucket = Bucket(next)
+            }
+            if summary.migrated && (unfrozenSeen || !summary.anyFrozen) {
+                throw fail("stripe \(stripeIndex) bucket \(b): flagged migrated but not frozen throughout")
+            }
+            result.append(summary)
+        }
+        return result
+    }
+
+    /// Tables retired by migrations and not freed yet (all stripes). Quiescent use.
+    @_spi(Testing) public var retiredTableCount: Int {
+        var n = 0
+        for i in 0..<stripeCount {
+            var list = loadAcquire(core.stripes[i].retiredHead)
+            while list != 0 {
+                n += 1
+                list = loadRelaxed(Table(list).retiredLink)
             }
         }
-    }
-
-    /// Node bookkeeping of all stripes, for reclamation tests. Quiescent use.
-    @_spi(Testing) public struct NodeCounts: Sendable, Equatable {
-        /// Nodes on the free lists (reclaimed, ready for reuse).
-        public var free: Int
-        /// Nodes retired and waiting for two epoch advances.
-        public var awaitingReclamation: Int
-        /// Nodes ever carved from slabs: grows only when no reclaimed node was free.
-        public var carved: Int
-    }
-
-    /// Counts free and retired nodes. Quiescent use.
-    @_spi(Testing) public var nodeCounts: NodeCounts {
-        var counts = NodeCounts(free: 0, awaitingReclamation: 0, carved: 0)
-        for i in 0..<stripeCount {
-            let stripe = core.stripes[i]
-            counts.free += stripe.stackLength(stripe.freeList)
-            counts.carved += stripe.carvedNodeCount
-            for bag in 0..<3 { counts.awaitingReclamation += stripe.stackLength(stripe.limbo(UInt64(bag))) }
-        }
-        return counts
+        return n
     }
 
     /// The reclamation fence in use: "asymmetric" (readers store, advancers issue
@@ -95,8 +147,8 @@ extension LockFreeInt64Map {
         }
     }
 
-    /// Bytes the process has mapped for maps right now (all maps: stripes, slabs,
-    /// segments, thread records). Returns to its previous value when maps are released.
+    /// Bytes the process has mapped for maps right now (all maps: stripes, tables,
+    /// overflow pools, thread records). Returns to its previous value when maps are released.
     @_spi(Testing) public static var mappedByteCount: Int { PageMemory.mappedByteCount }
 
     /// How deeply the calling thread is inside map operations (0 outside any call).

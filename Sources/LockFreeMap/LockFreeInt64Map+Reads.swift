@@ -1,6 +1,5 @@
-// Reads: wait-free (Linux; lock-free elsewhere) and allocation-free. They write the
-// reader's own reclamation record, and link a bucket's preallocated dummy the first time
-// a read needs that bucket after growth (Stripe.readStart).
+// Reads: wait-free (Linux; lock-free elsewhere) and allocation-free. They write only
+// the reader's own reclamation record (Stripe.lookup).
 
 extension LockFreeInt64Map {
     /// The value stored for `key`, or `nil` if the key is absent.
@@ -29,11 +28,8 @@ extension LockFreeInt64Map {
         let stripe = core.stripes[hashed.stripe]
         let pin = core.domain.pin()
         defer { core.domain.unpin(pin) }
-        let node = stripe.find(hashed.orderKey, from: stripe.readStart(hashed.low, domain: core.domain))
-        if node == 0 { return nil }  // LP(absent): the link load that passed the key
-        let (value, next) = Stripe.readValue(node)
-        // LP(found): the value load, valid because `next` was unmarked after it.
-        return isMarked(next) ? nil : Int64(bitPattern: value)
+        let (found, value) = stripe.lookup(hashed.low)
+        return found ? Int64(bitPattern: value) : nil
     }
 
     /// Whether the map holds a value for `key`. Linearizable, wait-free (as

@@ -15,72 +15,73 @@ extension LockFreeInt64Map {
     /// Whether the map has no entries (`count == 0`, with the same caveats).
     public var isEmpty: Bool { count == 0 }
 
-    /// The shape of the table, for tuning and tests.
+    /// The shape of the tables, for tuning and tests.
     ///
-    /// Gathered by walking every stripe; exact when no write runs concurrently, and an
-    /// approximation of some recent state otherwise. O(n + buckets).
+    /// Gathered by walking every stripe's current table; exact when no write runs
+    /// concurrently, and an approximation of some recent state otherwise. O(n + buckets).
     public struct Statistics: Sendable, Equatable, CustomStringConvertible {
-        /// Independent sub-tables (chosen by the top bits of a key's hash).
+        /// Independent tables (chosen by the top bits of a key's hash).
         public var stripeCount: Int
-        /// Buckets in all stripes at their current sizes.
+        /// Head buckets (64 bytes, three entries each) in all current tables.
         public var bucketCount: Int
-        /// Buckets whose dummy node is linked (buckets initialize lazily, on writes).
-        public var initializedBucketCount: Int
-        /// Entries found by the walk.
+        /// Overflow buckets linked behind head buckets.
+        public var overflowBucketCount: Int
+        /// Live entries found by the walk.
         public var entryCount: Int
-        /// `entryCount / bucketCount`.
+        /// Slots that still hold a removed key (dropped at the table's next migration).
+        public var tombstoneCount: Int
+        /// `entryCount / bucketCount`: entries per head bucket (tables grow past 2.5).
         public var loadFactor: Double
-        /// The most entries in one bucket: the longest walk a lookup can take from its
-        /// bucket's dummy.
+        /// The most live entries in one bucket chain: the longest walk a lookup takes.
         public var longestChain: Int
-        /// Times a stripe doubled its bucket count.
+        /// Migrations completed (growth, shrinking, or dropping tombstones).
         public var resizeCount: Int
-        /// Bytes of node slabs reserved from the kernel (nodes in use, free or awaiting
-        /// reclamation, and not yet used).
-        public var reservedNodeBytes: Int
+        /// Stripes whose migration to a new table is under way.
+        public var migratingStripeCount: Int
+        /// Bytes of the current tables: bucket arrays and overflow buckets in use.
+        public var tableBytes: Int
 
         public var description: String {
-            "Statistics(stripes: \(stripeCount), buckets: \(bucketCount) (\(initializedBucketCount) initialized), "
-                + "entries: \(entryCount), load: \(loadFactor), longest chain: \(longestChain), "
-                + "resizes: \(resizeCount), node bytes: \(reservedNodeBytes))"
+            "Statistics(stripes: \(stripeCount), buckets: \(bucketCount) + \(overflowBucketCount) overflow, "
+                + "entries: \(entryCount), tombstones: \(tombstoneCount), load: \(loadFactor), "
+                + "longest chain: \(longestChain), resizes: \(resizeCount), migrating: \(migratingStripeCount), "
+                + "table bytes: \(tableBytes))"
         }
     }
 
-    /// The current shape of the table. See `Statistics`.
+    /// The current shape of the tables. See `Statistics`.
     public var statistics: Statistics {
         var stats = Statistics(
-            stripeCount: stripeCount, bucketCount: 0, initializedBucketCount: 0, entryCount: 0,
-            loadFactor: 0, longestChain: 0, resizeCount: 0, reservedNodeBytes: 0)
+            stripeCount: stripeCount, bucketCount: 0, overflowBucketCount: 0, entryCount: 0, tombstoneCount: 0,
+            loadFactor: 0, longestChain: 0, resizeCount: 0, migratingStripeCount: 0, tableBytes: 0)
         let pin = core.domain.pin()
         defer { core.domain.unpin(pin) }
         for stripeIndex in 0..<stripeCount {
             let stripe = core.stripes[stripeIndex]
-            let sizeLog2 = loadRelaxed(stripe.sizeLog2)
-            stats.bucketCount += 1 << Int(sizeLog2)
+            let table = stripe.current
+            stats.bucketCount += Int(table.bucketCount)
             stats.resizeCount += Int(loadRelaxed(stripe.resizeCount))
-            stats.reservedNodeBytes += stripe.reservedSlabBytes
-            for b in 0..<(UInt64(1) << sizeLog2) {
-                if let dummy = stripe.existingDummy(b), loadAcquire(linkWord(dummy)) == dummyLinked {
-                    stats.initializedBucketCount += 1
+            stats.tableBytes += table.residentBytes
+            if loadAcquire(table.successor) != 0 { stats.migratingStripeCount += 1 }
+            for b in 0..<table.bucketCount {
+                var bucket = table.bucket(b)
+                var chain = 0
+                while true {
+                    for s in 0..<slotsPerBucket {
+                        let c = loadAcquire(bucket.control(s))
+                        if c & slotLive != 0 {
+                            chain += 1
+                        } else if c & slotUsed != 0 {
+                            stats.tombstoneCount += 1
+                        }
+                    }
+                    let next = loadAcquire(bucket.link) & ~linkFrozen
+                    if next == 0 { break }
+                    stats.overflowBucketCount += 1
+                    bucket = Bucket(next)
                 }
-            }
-            // Entries of one bucket are contiguous in the list (they share the low bits
-            // of the hash, i.e. the top bits of the order key).
-            let mask = (UInt64(1) << sizeLog2) - 1
-            var currentBucket = UInt64.max
-            var run = 0
-            var curr = unmarked(loadAcquire(nextWord(stripe.headDummy)))
-            while curr != 0 {
-                let orderKey = loadRelaxed(orderKeyWord(curr))
-                let next = loadAcquire(nextWord(curr))
-                if !isDummyKey(orderKey), !isMarked(next) {
-                    stats.entryCount += 1
-                    let bucket = reverseBits(orderKey & ~1) & mask
-                    run = bucket == currentBucket ? run + 1 : 1
-                    currentBucket = bucket
-                    stats.longestChain = max(stats.longestChain, run)
-                }
-                curr = unmarked(next)
+                stats.entryCount += chain
+                stats.longestChain = max(stats.longestChain, chain)
             }
         }
         stats.loadFactor = stats.bucketCount == 0 ? 0 : Double(stats.entryCount) / Double(stats.bucketCount)

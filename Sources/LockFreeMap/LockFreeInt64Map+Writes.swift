@@ -1,11 +1,12 @@
-// Writes: lock-free CAS loops, each linearizable at one CAS (or at the read that
+// Writes: lock-free CAS loops, each linearizable at one CAS (or at the load that
 // decided not to write). The core is Stripe.upsert / Stripe.remove.
 
 extension LockFreeInt64Map {
     /// Inserts `value` for `key`, or replaces the value already there.
     ///
     /// As one atomic step: `let old = map[key]; map[key] = value; return old`.
-    /// Lock-free and linearizable. Allocates a node only when the key is absent.
+    /// Lock-free and linearizable. Allocates nothing; an insert may take an overflow
+    /// bucket from the table's own pool.
     /// - Returns: The value it replaced, or `nil` if the key was absent.
     @discardableResult
     public func updateValue(_ value: Int64, forKey key: Int64) -> Int64? {
@@ -13,7 +14,7 @@ extension LockFreeInt64Map {
         let pin = core.domain.pin()
         defer { core.domain.unpin(pin) }
         let outcome = core.stripes[hashed.stripe].upsert(
-            hashed, domain: core.domain, insertion: UInt64(bitPattern: value), change: { _ in UInt64(bitPattern: value) })
+            hashed.low, domain: core.domain, record: pin, insertion: UInt64(bitPattern: value), change: { _ in UInt64(bitPattern: value) })
         return outcome.wasPresent ? Int64(bitPattern: outcome.oldValue) : nil
     }
 
@@ -29,7 +30,7 @@ extension LockFreeInt64Map {
         let pin = core.domain.pin()
         defer { core.domain.unpin(pin) }
         let outcome = core.stripes[hashed.stripe].upsert(
-            hashed, domain: core.domain, insertion: UInt64(bitPattern: value), change: { _ in nil })
+            hashed.low, domain: core.domain, record: pin, insertion: UInt64(bitPattern: value), change: { _ in nil })
         return outcome.wasPresent
             ? (false, Int64(bitPattern: outcome.oldValue)) : (true, value)
     }
@@ -37,14 +38,15 @@ extension LockFreeInt64Map {
     /// Removes `key` and its value.
     ///
     /// As one atomic step: `let old = map[key]; map[key] = nil; return old`.
-    /// Lock-free and linearizable; the node is reclaimed once no reader can hold it.
+    /// Lock-free and linearizable. The key's slot stays as a tombstone until the next
+    /// migration of its table drops it (DESIGN.md, "Removal and memory").
     /// - Returns: The removed value, or `nil` if the key was absent.
     @discardableResult
     public func removeValue(forKey key: Int64) -> Int64? {
         let hashed = core.hashed(key)
         let pin = core.domain.pin()
         defer { core.domain.unpin(pin) }
-        let outcome = core.stripes[hashed.stripe].remove(hashed, domain: core.domain, where: { _ in true })
+        let outcome = core.stripes[hashed.stripe].remove(hashed.low, domain: core.domain, record: pin, where: { _ in true })
         return outcome.removed ? Int64(bitPattern: outcome.oldValue) : nil
     }
 
@@ -72,22 +74,20 @@ extension LockFreeInt64Map {
         let stripe = core.stripes[hashed.stripe]
         switch (expected, desired) {
         case (nil, nil):
-            let node = stripe.find(hashed.orderKey, from: stripe.readStart(hashed.low, domain: core.domain))
-            if node == 0 { return (true, nil) }
-            let (value, next) = Stripe.readValue(node)
-            return isMarked(next) ? (true, nil) : (false, Int64(bitPattern: value))
+            let (found, value) = stripe.lookup(hashed.low)
+            return found ? (false, Int64(bitPattern: value)) : (true, nil)
         case (nil, let desired?):
             let outcome = stripe.upsert(
-                hashed, domain: core.domain, insertion: UInt64(bitPattern: desired), change: { _ in nil })
+                hashed.low, domain: core.domain, record: pin, insertion: UInt64(bitPattern: desired), change: { _ in nil })
             return outcome.wasPresent ? (false, Int64(bitPattern: outcome.oldValue)) : (true, nil)
         case (let expected?, nil):
             let bits = UInt64(bitPattern: expected)
-            let outcome = stripe.remove(hashed, domain: core.domain, where: { $0 == bits })
+            let outcome = stripe.remove(hashed.low, domain: core.domain, record: pin, where: { $0 == bits })
             return (outcome.removed, outcome.wasPresent ? Int64(bitPattern: outcome.oldValue) : nil)
         case (let expected?, let desired?):
             let bits = UInt64(bitPattern: expected)
             let outcome = stripe.upsert(
-                hashed, domain: core.domain, insertion: nil,
+                hashed.low, domain: core.domain, record: pin, insertion: nil,
                 change: { $0 == bits ? UInt64(bitPattern: desired) : nil })
             return (outcome.changed, outcome.wasPresent ? Int64(bitPattern: outcome.oldValue) : nil)
         }
@@ -97,7 +97,7 @@ extension LockFreeInt64Map {
     /// key counts as 0, so it is inserted with value `delta`.
     ///
     /// As one atomic step: `let new = (map[key] ?? 0) &+ delta; map[key] = new; return new`.
-    /// Lock-free and linearizable; allocates only when it inserts.
+    /// Lock-free and linearizable; allocates nothing.
     /// - Returns: The new value.
     @discardableResult
     public func wrappingAdd(_ delta: Int64, forKey key: Int64) -> Int64 {
@@ -106,7 +106,7 @@ extension LockFreeInt64Map {
         defer { core.domain.unpin(pin) }
         let bits = UInt64(bitPattern: delta)
         let outcome = core.stripes[hashed.stripe].upsert(
-            hashed, domain: core.domain, insertion: bits, change: { $0 &+ bits })
+            hashed.low, domain: core.domain, record: pin, insertion: bits, change: { $0 &+ bits })
         return Int64(bitPattern: outcome.newValue)
     }
 
@@ -114,23 +114,9 @@ extension LockFreeInt64Map {
     ///
     /// Each removal is linearizable on its own; the call as a whole is not one atomic
     /// step. Entries present for the whole call are removed; an entry inserted
-    /// concurrently may survive. Lock-free. The bucket arrays keep their size.
+    /// concurrently may survive. Lock-free. Tables shrink back toward their initial
+    /// size as removals empty them.
     public func removeAll() {
-        for stripeIndex in 0..<stripeCount {
-            let stripe = core.stripes[stripeIndex]
-            // One pass over the stripe's list, pinned, removing each live entry met.
-            // The walk may stand on a node that its own removal just marked: a marked
-            // node's `next` is frozen and leads back into the list, as in forEach.
-            let pin = core.domain.pin()
-            defer { core.domain.unpin(pin) }
-            var curr = unmarked(loadAcquire(nextWord(stripe.headDummy)))
-            while curr != 0 {
-                let orderKey = loadRelaxed(orderKeyWord(curr))
-                if !isDummyKey(orderKey), !isMarked(loadAcquire(nextWord(curr))) {
-                    removeValue(forKey: core.key(orderKey: orderKey, stripe: stripeIndex))
-                }
-                curr = unmarked(loadAcquire(nextWord(curr)))
-            }
-        }
+        forEach { key, _ in removeValue(forKey: key) }
     }
 }

@@ -220,8 +220,8 @@ final class Suite {
     private func describeLockFree(_ map: LockFreeInt64Map, _ kind: MapKind, _ keys: UInt64) {
         let s = map.statistics
         note("\(kind.rawValue) after prefill K=\(keys): \(s.entryCount) entries, \(s.bucketCount) buckets "
-             + "(\(s.initializedBucketCount) initialized), load factor \(Format.fixed(s.loadFactor, 2)), "
-             + "longest chain \(s.longestChain), \(s.resizeCount) resizes, \(s.stripeCount) counter stripes")
+             + "+ \(s.overflowBucketCount) overflow, load factor \(Format.fixed(s.loadFactor, 2)), "
+             + "longest chain \(s.longestChain), \(s.resizeCount) resizes, \(s.stripeCount) stripes")
     }
 
     // MARK: memory

@@ -6,8 +6,8 @@
 //
 // Pin (at the start of every map operation): read the epoch and store
 // `epoch << 1 | 1` into the thread's own record; unpin: store 0. The epoch advances
-// from E to E+1 only when every pinned record shows E. A node retired (already
-// unreachable) in epoch R is reused only once the epoch has reached R+2: every pin
+// from E to E+1 only when every pinned record shows E. A table retired (already
+// unreachable) in epoch R is freed only once the epoch has reached R+2: every pin
 // that could still hold a reference to it has ended by then. Nobody ever waits here:
 // an advance that meets a record pinned in an older epoch simply does not happen.
 //
@@ -27,7 +27,7 @@
 // Record (128 bytes: two cache lines, because every operation writes its thread's
 // record, and two records in one 128-byte line pair made 2-thread write cells run at a
 // third of their speed in some processes, adjacent-line prefetch sharing them):
-// [0] pin state, [1] owned, [2] nesting depth, [3] next record.
+// [0] pin state, [1] owned, [2] nesting depth, [3] next record, [4] write tally (`tick`).
 let threadRecordBytes = 128
 import _LockFreeMapShims
 #if canImport(Glibc)
@@ -55,7 +55,7 @@ struct EpochDomain {
 
     // MARK: Pinning
 
-    /// Announces that the calling thread may hold node references until `unpin`.
+    /// Announces that the calling thread may hold table references until `unpin`.
     /// Pins nest (a `forEach` body may call the map). Returns the thread's record.
     @inline(__always) func pin() -> AtomicWord {
         var record = _lfm_thread_record_get()
@@ -87,9 +87,18 @@ struct EpochDomain {
     @inline(__always) func unpin(_ r: AtomicWord) {
         let depth = loadRelaxed(r + 2) &- 1
         storeRelaxed(r + 2, depth)
-        // [E4] release: every access this operation made to nodes happens-before an
+        // [E4] release: every access this operation made to tables happens-before an
         // advancer's acquire load [E5] that sees the record unpinned.
         if depth == 0 { storeRelease(r, 0) }
+    }
+
+    /// Counts the calling thread's writes that found retired tables waiting, and says
+    /// when to try freeing them: every 32nd, so that the membarrier an epoch advance
+    /// costs is spread thin. `r` is the record `pin()` returned.
+    @inline(__always) func tick(_ r: AtomicWord) -> Bool {
+        let n = loadRelaxed(r + 4) &+ 1  // written only by this thread
+        storeRelaxed(r + 4, n)
+        return n & 31 == 1
     }
 
     /// The calling thread's pin nesting depth (0 outside map operations).
@@ -100,7 +109,7 @@ struct EpochDomain {
 
     // MARK: Epochs
 
-    /// The epoch a node retired now belongs to. A read-modify-write, not a load: it
+    /// The epoch a table retired now belongs to. A read-modify-write, not a load: it
     /// is in the epoch's release sequence, so whoever later reads an epoch written by
     /// an advance also sees everything this thread did before retiring (the unlink).
     @inline(__always) func epochForRetire() -> UInt64 {

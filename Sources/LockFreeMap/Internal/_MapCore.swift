@@ -23,15 +23,14 @@ struct MapCore {
     let domain: EpochDomain
     let seed: UInt64
 
-    /// Bucket count exponent per stripe for `minimumCapacity` entries: enough buckets
-    /// that the load stays under `maxLoadFactor` with a quarter to spare for the
-    /// imbalance between stripes.
-    static func initialSizeLog2(minimumCapacity: Int) -> UInt64 {
-        let perStripe = (minimumCapacity + minimumCapacity / 4) / stripeCount + 1
-        let buckets = (perStripe + maxLoadFactor - 1) / maxLoadFactor
-        var log2 = segmentZeroLog2
-        while 1 << log2 < buckets, log2 < maxSizeLog2 { log2 += 1 }
-        return UInt64(log2)
+    /// Log2 bucket count of each stripe's first table for `minimumCapacity` entries:
+    /// enough buckets that the stripe does not grow before it holds its share, with a
+    /// quarter to spare for the imbalance between stripes.
+    static func initialLog2(minimumCapacity: Int) -> UInt64 {
+        let perStripe = UInt64((minimumCapacity + minimumCapacity / 4) / stripeCount + 1)
+        var log2 = minimumTableLog2
+        while exceedsGrowthLoad(entries: perStripe, log2: log2), log2 < 56 { log2 += 1 }
+        return log2
     }
 
     init(minimumCapacity: Int, seed: UInt64) {
@@ -39,17 +38,13 @@ struct MapCore {
         domain = EpochDomain.shared
         let raw = PageMemory.allocate(byteCount: stripeCount * Stripe.byteCount)
         stripes = StripeArray(base: raw.assumingMemoryBound(to: UInt64.self))
-        let sizeLog2 = Self.initialSizeLog2(minimumCapacity: minimumCapacity)
+        let log2 = Self.initialLog2(minimumCapacity: minimumCapacity)
         for i in 0..<stripeCount {
             let stripe = stripes[i]
-            storeRelaxed(stripe.sizeLog2, sizeLog2)
-            storeRelaxed(stripe.initialSizeLog2, sizeLog2)
+            let table = Table.allocate(log2: log2, copyReserve: 0)
+            storeRelaxed(stripe.tableWord, table.publishedWord)
             storeRelaxed(stripe.stripeIndex, UInt64(i))
-            storeRelaxed(stripe.minimumCapacity, UInt64(minimumCapacity))
-            storeRelaxed(stripe.stripeArray, address(raw))
-            storeRelaxed(stripe.segmentEntry(0), stripe.headDummy)
-            // Bucket 0's dummy, order key 0 (zeroed memory): the head of the stripe's list.
-            storeRelaxed(linkWord(stripe.headDummy), dummyLinked)
+            storeRelaxed(stripe.initialLog2, log2)
         }
         // The map is published to other threads by whatever the user shares it with
         // (a let, a Task capture): that publication orders these plain stores.
@@ -57,21 +52,17 @@ struct MapCore {
 
     /// Returns all memory (deinit: no other thread can reach the map any more).
     func deallocate() {
-        for i in 0..<stripeCount {
-            stripes[i].deallocateSlabs()
-            stripes[i].deallocateSegments()
-        }
+        for i in 0..<stripeCount { stripes[i].deallocateTables() }
         PageMemory.deallocate(UnsafeMutableRawPointer(stripes.base), byteCount: stripeCount * Stripe.byteCount)
     }
 
     @inline(__always) func hashed(_ key: Int64) -> HashedKey {
         let h = fmix64(UInt64(bitPattern: key) ^ seed)
-        return HashedKey(stripe: Int(h >> UInt64(lowHashBits)), low: h & ((1 << UInt64(lowHashBits)) - 1))
+        return HashedKey(stripe: Int(h >> UInt64(lowHashBits)), low: h & slotHashMask)
     }
 
-    /// The key of the entry with `orderKey` in stripe `stripe` (inverse of `hashed`).
-    @inline(__always) func key(orderKey: UInt64, stripe: Int) -> Int64 {
-        let low = reverseBits(orderKey & ~1)
+    /// The key whose hash is `low` in stripe `stripe` (inverse of `hashed`).
+    @inline(__always) func key(low: UInt64, stripe: Int) -> Int64 {
         let h = UInt64(stripe) << UInt64(lowHashBits) | low
         return Int64(bitPattern: fmix64Inverse(h) ^ seed)
     }

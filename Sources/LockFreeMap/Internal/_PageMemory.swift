@@ -1,12 +1,12 @@
-// Whole pages from the kernel, for node slabs and bucket segments.
+// Whole pages from the kernel, for tables, overflow pools and thread records.
 //
 // The map takes its large blocks with mmap rather than malloc so that no
 // user-space allocator lock sits on any map path: a thread paused inside
 // malloc while holding an arena lock could otherwise stall another thread's
 // insert (lock-freedom includes the allocator; docs/DESIGN.md, "Progress").
 // A thread is never paused holding a kernel lock: signals are delivered on the
-// way back to user space. Fresh anonymous pages read as zero, which the bucket
-// segments rely on (zero = "bucket not initialized yet").
+// way back to user space. Fresh anonymous pages read as zero, which the tables
+// rely on (zero = empty slot, no overflow link).
 import _LockFreeMapShims
 #if canImport(Glibc)
 import Glibc
@@ -31,14 +31,15 @@ enum PageMemory {
     }
 
     /// Blocks of at least this size are aligned to it and offered to the kernel as
-    /// transparent huge pages: node slabs and large bucket segments are read at random,
-    /// and with 4 KiB pages most lookups at a million keys also missed the TLB.
+    /// transparent huge pages: bucket arrays are read at random, and with 4 KiB pages
+    /// most lookups at a million keys also missed the TLB.
     static let hugePageSize = 2 << 20
 
     /// Zero-filled, page-aligned memory of `byteCount` bytes (rounded up to pages).
-    static func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
+    /// With `hugePages` (the default), a block of 2 MiB or more is offered as huge pages.
+    static func allocate(byteCount: Int, hugePages: Bool = true) -> UnsafeMutableRawPointer {
         let size = roundedUp(byteCount)
-        let huge = size >= hugePageSize
+        let huge = hugePages && size >= hugePageSize
         // A huge block is carved from a mapping one huge page larger, then trimmed to
         // an aligned start (mmap itself only promises page alignment).
         let mapped = huge ? size + hugePageSize : size

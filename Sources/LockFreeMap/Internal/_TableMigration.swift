@@ -1,0 +1,189 @@
+// Migration: how a stripe moves to a new table (to grow, to shrink, or to drop the
+// tombstones of removed keys) without a lock and without stopping anyone. The argument
+// is docs/DESIGN.md, section 4 ("Migration").
+//
+// 1. Start: one CAS installs a fresh, empty successor in the current table's header.
+//    Only the current table gets a successor, so at most two tables take entries.
+// 2. Move, bucket by bucket, by any number of threads at once: freeze every slot and
+//    link of the chain in chain order (a 16-byte CAS per slot that sets FROZEN and
+//    keeps control and value), then copy each frozen LIVE entry into the successor
+//    with an insert-if-absent that treats any slot of the key (even a tombstone) as
+//    present, then set the head bucket's migrated flag with a CAS. Every step is
+//    idempotent, so a thread that stops anywhere leaves work others can finish.
+//    Writers help in chunks of `migrationChunk` buckets claimed with a fetch-add, and
+//    any operation that meets a frozen slot moves that whole bucket itself before it
+//    goes on in the successor: nobody waits for the thread that started.
+// 3. Finish: the thread whose flag CAS completes the count publishes the successor as
+//    the stripe's table with a CAS and retires the old table to epoch reclamation.
+
+extension Stripe {
+    /// Installs a successor for `table`, sized for the stripe's entries (at most 5/4
+    /// per bucket, never below the initial size). Call only while `table` is current
+    /// (a successor of a table that was never current would break the one-migration-
+    /// at-a-time rule): if it stops being current before our CAS, it has a successor
+    /// already and the CAS fails. Allocates the table; the losing racer frees its own.
+    @inline(never) func startMigration(of table: Table, domain: EpochDomain) {
+        if loadAcquire(table.successor) != 0 { return }
+        let entries = loadRelaxed(entryCount)
+        let log2 = tableLog2(forEntries: entries, atLeast: loadRelaxed(initialLog2))
+        // Room for every entry `table` can end up holding, as if each chain were packed
+        // three to a bucket: its head buckets, plus the overflow buckets it has handed
+        // out or may still hand out to new inserts. (Copies into `table` itself are all
+        // done: it is current.) DESIGN.md, "Migration", M5.
+        let overflow = max(loadRelaxed(table.poolUsed), table.freshLimit)
+        let successor = Table.allocate(log2: log2, copyReserve: table.bucketCount + overflow)
+        // [M1] acq_rel CAS: release publishes the successor's header to whoever
+        // acquires the successor word.
+        let (installed, _) = compareExchangeAcqRel(table.successor, expected: 0, desired: successor.publishedWord)
+        if !installed { successor.deallocate() }
+    }
+
+    /// Makes sure `table` (current, or the successor of the current table) has a
+    /// successor: the pool of `table` is out of room for new inserts.
+    @inline(never) func ensureSuccessor(of table: Table, domain: EpochDomain) {
+        while loadAcquire(table.successor) == 0 {
+            let word = currentWord
+            if word == table.publishedWord {
+                startMigration(of: table, domain: domain)
+            } else {
+                // `table` is still being filled by the current table's migration:
+                // finish that one first (every bucket; idempotent, no waiting).
+                finishMigration(of: Table(word & ~4095), domain: domain)
+            }
+        }
+    }
+
+    /// A writer's share of an ongoing migration of `table`: one chunk of buckets. With
+    /// `finishIfClaimed`, once every chunk is claimed but the migration is not done (a
+    /// claimer is slow or stopped), moves every bucket not yet moved.
+    @inline(never) func helpMigration(_ table: Table, domain: EpochDomain, finishIfClaimed: Bool = false) {
+        let successor = loadAcquire(table.successor)  // [M1]
+        if successor == 0 { return }
+        let count = table.bucketCount
+        // Relaxed: the cursor only spreads work; the buckets' own flags decide.
+        let start = fetchAddRelaxed(table.migrationCursor, migrationChunk)
+        if start < count {
+            for b in start..<min(start + migrationChunk, count) {
+                migrateBucket(table.bucket(b), of: table, into: successor, domain: domain)
+            }
+        } else if finishIfClaimed {
+            finishMigration(of: table, domain: domain)
+        }
+    }
+
+    /// Moves every bucket of `table` not moved yet, which completes its migration.
+    @inline(never) func finishMigration(of table: Table, domain: EpochDomain) {
+        let successor = loadAcquire(table.successor)  // [M1]
+        if successor == 0 { return }
+        for b in 0..<table.bucketCount {
+            migrateBucket(table.bucket(b), of: table, into: successor, domain: domain)
+        }
+    }
+
+    /// For an operation that met a frozen slot or link in `head`'s chain: moves the
+    /// chain to the successor (so that the key's entry, if any, is there before the
+    /// operation acts on it) and returns the successor's word to continue in.
+    @inline(never) func moveOn(from table: Table, head: Bucket, domain: EpochDomain) -> UInt64 {
+        let successor = loadAcquire(table.successor)  // [M1]: non-zero, a slot is frozen
+        migrateBucket(head, of: table, into: successor, domain: domain)
+        return successor
+    }
+
+    /// Freezes, copies and flags one chain. Idempotent; any number of threads may run
+    /// it on the same chain at once.
+    func migrateBucket(_ head: Bucket, of table: Table, into successor: UInt64, domain: EpochDomain) {
+        // [M3] acquire: pairs with the flag CAS, so every copy of this chain is visible.
+        if loadAcquire(head.migrated) != 0 { return }
+        // Freeze, in chain order.
+        var b = head
+        while true {
+            for i in 0..<slotsPerBucket {
+                var c = loadAcquire(b.control(i))
+                var v = loadAcquire(b.value(i))
+                while c & slotFrozen == 0 {
+                    // [V1] seq_cst 16-byte CAS: from now on no write can change the slot.
+                    let seen = compareExchangePairSeqCst(b.control(i), expected: (c, v), desired: (c | slotFrozen, v))
+                    if seen == (c, v) { break }
+                    (c, v) = seen
+                }
+            }
+            var link = loadAcquire(b.link)  // [C2]
+            while link & linkFrozen == 0 {
+                // seq_cst CAS: no bucket can be appended to a frozen chain.
+                let (frozen, seen) = compareExchangeSeqCst(b.link, expected: link, desired: link | linkFrozen)
+                if frozen { break }
+                link = seen
+            }
+            let next = link & ~linkFrozen
+            if next == 0 { break }
+            b = Bucket(next)
+        }
+        // Copy every live entry (frozen slots never change again).
+        b = head
+        while true {
+            for i in 0..<slotsPerBucket {
+                let c = loadAcquire(b.control(i))
+                if c & slotLive != 0 { copy(c & slotHashMask, loadAcquire(b.value(i)), into: successor) }
+            }
+            let next = loadAcquire(b.link) & ~linkFrozen
+            if next == 0 { break }
+            b = Bucket(next)
+        }
+        // [M3] acq_rel CAS: release makes the copies visible to whoever sees the flag.
+        guard compareExchangeAcqRel(head.migrated, expected: 0, desired: 1).exchanged else { return }
+        // [M4] seq_cst fetch-add: the last one acquires every earlier flagger's copies.
+        if fetchAddSeqCst(table.migratedCount, 1) &+ 1 == table.bucketCount {
+            publish(successor, replacing: table, domain: domain)
+        }
+    }
+
+    /// Insert-if-absent of a frozen entry into the successor, where a slot of the key in
+    /// any state (live, tombstone, frozen) counts as present: the successor's copy, once
+    /// made, may have been changed or removed since, and must win. A frozen slot or link
+    /// in the successor means its own migration has begun, which happens only after this
+    /// chain was copied by the thread that flagged it: this copy is a late duplicate.
+    func copy(_ hash: UInt64, _ value: UInt64, into successorWord: UInt64) {
+        var b = Table.bucket(ofWord: successorWord, hash: hash)
+        var i = 0
+        while true {
+            let c = loadAcquire(b.control(i))
+            if c & slotFrozen != 0 { return }
+            if c == 0 {
+                // [P1] seq_cst 16-byte CAS, as an insert.
+                if compareExchangePairSeqCst(b.control(i), expected: (0, 0), desired: (liveControl(hash), value)) == (0, 0) {
+                    return
+                }
+                continue
+            }
+            if isSlot(c, of: hash) { return }
+            i += 1
+            if i < slotsPerBucket { continue }
+            var link = loadAcquire(b.link)  // [C2]
+            if link == 0 {
+                let successor = Table(successorWord & ~4095)
+                guard let fresh = successor.allocateOverflow(forCopy: true) else {
+                    fatalError("LockFreeInt64Map: internal error: a migration ran out of its reserved pool")
+                }
+                storeRelaxed(fresh.control(0), liveControl(hash))
+                storeRelaxed(fresh.value(0), value)
+                let (linked, seen) = compareExchangeSeqCst(b.link, expected: 0, desired: fresh.address)  // [P1]
+                if linked { return }
+                successor.giveBack(fresh)
+                link = seen
+            }
+            if link & linkFrozen != 0 { return }
+            b = Bucket(link)
+            i = 0
+        }
+    }
+
+    /// Makes `successor` the stripe's table once every bucket of `table` has been moved,
+    /// and retires `table`.
+    func publish(_ successor: UInt64, replacing table: Table, domain: EpochDomain) {
+        // [S1] seq_cst CAS: release publishes the successor with every copy into it.
+        let (published, _) = compareExchangeSeqCst(tableWord, expected: table.publishedWord, desired: successor)
+        guard published else { return }
+        _ = fetchAddRelaxed(resizeCount, 1)
+        retire(table, domain: domain)
+    }
+}
