@@ -1,5 +1,5 @@
-// LockFreeInt64Map: the public type. Its algorithm is in Internal/_SplitOrderedList.swift
-// and is argued in docs/DESIGN.md; the operations are in the +Reads, +Writes, +Iteration
+// LockFreeInt64Map: the public type. Its algorithm is in Internal/_TableOperations.swift
+// and Internal/_TableMigration.swift and is argued in docs/DESIGN.md; the operations are in the +Reads, +Writes, +Iteration
 // and +Statistics files beside this one.
 
 /// A lock-free hash map from `Int64` keys to `Int64` values, safe to share between
@@ -32,18 +32,21 @@
 /// No call suspends; every call may be made from any thread, task or actor.
 ///
 /// ## Memory
-/// Entries live in 32-byte nodes carved from slabs that the map takes from the
-/// kernel with `mmap`. Removed nodes are reused through epoch-based reclamation
-/// once no operation can still be reading them, so a map under steady churn
-/// levels off in memory. All memory is returned when the map is deinitialized.
-/// An operation that is descheduled for a long time (or a long `forEach`) delays
-/// reuse, never correctness.
+/// Entries live inline in 64-byte buckets (three per bucket, plus overflow buckets)
+/// of tables that the map takes from the kernel with `mmap`. A removed key keeps its
+/// slot as a tombstone until its table is next migrated (to grow, to shrink, or to
+/// drop tombstones); old tables are freed through epoch-based reclamation once no
+/// operation can still be reading them, so a map under steady churn levels off in
+/// memory. All memory is returned when the map is deinitialized. An operation that
+/// is descheduled for a long time (or a long `forEach`) delays freeing, never
+/// correctness.
 ///
 /// ## Performance
 /// Reads and value updates allocate nothing and make no retain or release. A
-/// lookup hashes the key, loads its bucket's dummy node and walks the bucket's
-/// entries (fewer than two on average). The table doubles a stripe's bucket count
-/// when its load passes two entries per bucket, without moving any entry.
+/// lookup hashes the key and reads its bucket: one cache line unless the bucket has
+/// overflowed. A stripe's table grows when it passes 2.5 entries per bucket, by a
+/// migration that every writer helps with, a chunk at a time, and that never stops
+/// readers.
 /// See docs/BENCHMARKS.md for measurements against other maps.
 public final class LockFreeInt64Map: @unchecked Sendable {
     // Sendable: every stored property is an immutable `let` set in `init`; the memory

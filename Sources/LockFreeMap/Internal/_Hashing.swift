@@ -2,9 +2,9 @@
 //
 // `hash(key) = fmix64(key ^ seed)` where fmix64 is MurmurHash3's 64-bit
 // finalizer (Appleby), a bijection with full avalanche. Because it is a
-// bijection, two distinct keys never share a hash, so a node can store its
-// split-order key alone and the key is recovered from it when iterating
-// (`unhash`). The seed is random per map instance, so a key set that collides
+// bijection, two distinct keys never share a hash, so a slot stores 58 bits of
+// the hash alone (the other 6 choose the stripe) and the key is recovered from
+// them when iterating (`MapCore.key(low:stripe:)`). The seed is random per map instance, so a key set that collides
 // in one map does not collide in another (FIELD.md #11, hash flooding).
 
 @usableFromInline let fmixMultiplier1: UInt64 = 0xff51_afd7_ed55_8ccd
@@ -33,13 +33,4 @@ let fmixInverse2: UInt64 = 0x9cb4_b2f8_1293_37db
     x &*= fmixInverse1
     x ^= x >> 33
     return x
-}
-
-/// Reverses the order of the 64 bits of `x` (bit 0 becomes bit 63).
-@inline(__always) func reverseBits(_ x: UInt64) -> UInt64 {
-    var v = x
-    v = ((v >> 1) & 0x5555_5555_5555_5555) | ((v & 0x5555_5555_5555_5555) << 1)
-    v = ((v >> 2) & 0x3333_3333_3333_3333) | ((v & 0x3333_3333_3333_3333) << 2)
-    v = ((v >> 4) & 0x0F0F_0F0F_0F0F_0F0F) | ((v & 0x0F0F_0F0F_0F0F_0F0F) << 4)
-    return v.byteSwapped
 }

@@ -2,7 +2,7 @@
 //
 // Why this file exists: Swift cannot import C's `_Atomic` types or the
 // <stdatomic.h> operations, and the Synchronization module's `Atomic` cannot
-// live in memory that the map allocates by hand (node slabs, bucket segments).
+// live in memory that the map allocates by hand (tables and their overflow pools).
 // So every atomic access of the map goes through one of the tiny functions
 // below. They take plain pointers to naturally aligned words that are only
 // ever accessed through these functions, view them as `_Atomic` objects, and
@@ -16,7 +16,7 @@
 // see docs/DESIGN.md for why each call site uses the order it uses.
 //
 // Types: `u64` is a 64-bit word (Int64 / UInt64 in Swift, and the map's
-// tagged node links); `ptr` is a pointer-sized word (`void *`).
+// tagged links, slot control words); `ptr` is a pointer-sized word (`void *`).
 // `pair` is a 16-byte, 16-byte-aligned pair of u64 words.
 //
 //===----------------------------------------------------------------------===//

@@ -15,7 +15,7 @@ enum ChurnMemoryProbe {
         /// Resident-memory samples taken over the run (by writer 0, evenly spaced).
         var sampleCount = 64
         /// Allowed growth of the second half of the curve over the plateau: the larger of this
-        /// many bytes and a tenth of the plateau. A map that leaks one 32-byte node per removal
+        /// many bytes and a tenth of the plateau. A map that leaks 32 bytes per removal
         /// grows by about 32 MB over the second half of the default run, so 8 MiB catches it
         /// while leaving room for allocator noise (arena growth, a late table resize).
         var allowedGrowthBytes = 8 << 20

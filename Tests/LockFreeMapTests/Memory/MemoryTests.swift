@@ -10,7 +10,7 @@ extension StressSuite {
         // Stresses: reclamation of removed entries while the map lives (FIELD.md #3): millions
         // of inserts of ever-new keys, each followed by the removal of the key inserted a window
         // earlier, with a concurrent reader. The map's size is constant, so resident memory must
-        // level off; a map that frees removed nodes only at deinit (or never) grows linearly.
+        // level off; a map that frees removed entries only at deinit (or never) grows linearly.
         // Runs in a child process (an exit test) so other tests' allocations do not blur the curve.
         @Test("Churn on ever-new keys: resident memory levels off",
               .disabled(if: StressEnvironment.isInstrumented,
