@@ -71,13 +71,18 @@ extension Stripe {
         }
     }
 
-    /// Moves every bucket of `table` not moved yet, which completes its migration.
+    /// Moves every bucket of `table` not moved yet, then publishes the successor itself.
+    /// It does not rely on the migrated count: a thread that won a bucket's flag may be
+    /// stopped before it counts it, and waiting for that count would be waiting for it.
+    /// Every bucket was flagged when its `migrateBucket` returned, and a flag is set only
+    /// after the chain's copies, which the flag's acquire load made visible here.
     @inline(never) func finishMigration(of table: Table, domain: EpochDomain) {
         let successor = loadAcquire(table.successor)  // [M1]
         if successor == 0 { return }
         for b in 0..<table.bucketCount {
             migrateBucket(table.bucket(b), of: table, into: successor, domain: domain)
         }
+        publish(successor, replacing: table, domain: domain)
     }
 
     /// For an operation that met a frozen slot or link in `head`'s chain: moves the
@@ -178,7 +183,8 @@ extension Stripe {
     }
 
     /// Makes `successor` the stripe's table once every bucket of `table` has been moved,
-    /// and retires `table`.
+    /// and retires `table`. Idempotent: only the first CAS succeeds, and `table` cannot
+    /// be published again while the caller is pinned (it is retired, not freed).
     func publish(_ successor: UInt64, replacing table: Table, domain: EpochDomain) {
         // [S1] seq_cst CAS: release publishes the successor with every copy into it.
         let (published, _) = compareExchangeSeqCst(tableWord, expected: table.publishedWord, desired: successor)
