@@ -47,9 +47,33 @@ enum ProbeState { case missing, live, tombstone }
 extension Stripe {
     // MARK: Reading
 
+    /// The index of the key's slot in bucket `b`, if the bucket holds one, found without
+    /// a branch per slot: which of the three slots holds a key is random, and a branch
+    /// per slot mispredicted on most lookups (0.9 branch misses per read at 1,000 keys).
+    /// Each control load is [C1]; a slot's hash never changes once USED (T1), so the
+    /// index stays the key's slot whatever happens next.
+    @inline(__always) static func slotIndex(in b: Bucket, of hash: UInt64) -> Int? {
+        let target = slotUsed | hash
+        let keyBits = slotUsed | slotHashMask
+        // d_i == 0 iff slot i holds the key; at most one does (T2). One branch on the
+        // minimum (conditional moves), then the index by arithmetic.
+        let d0 = (loadAcquire(b.control(0)) & keyBits) ^ target
+        let d1 = (loadAcquire(b.control(1)) & keyBits) ^ target
+        let d2 = (loadAcquire(b.control(2)) & keyBits) ^ target
+        if min(d0, min(d1, d2)) != 0 { return nil }
+        return (d1 == 0 ? 1 : 0) + (d2 == 0 ? 2 : 0)
+    }
+
     /// The key's slot in one chain, or where the chain ends. `frozen` tells whether the
     /// slot (or the empty slot or link that ended the walk) was frozen by a migration.
     @inline(__always) static func probe(_ head: Bucket, _ hash: UInt64) -> (state: ProbeState, value: UInt64, frozen: Bool) {
+        if let i = slotIndex(in: head, of: hash) {
+            // The common case: the key is in its head bucket. LP as below, with the
+            // control load repeated here.
+            let c = loadAcquire(head.control(i))  // [C1]
+            let v = loadAcquire(head.value(i))
+            return (c & slotLive != 0 ? .live : .tombstone, v, c & slotFrozen != 0)
+        }
         var b = head
         while true {
             for i in 0..<slotsPerBucket {
@@ -111,6 +135,14 @@ extension Stripe {
         outer: while true {
             let table = Table(word & ~4095)
             let head = Table.bucket(ofWord: word, hash: hash)
+            if let i = Self.slotIndex(in: head, of: hash) {
+                // The common case: the key's slot is in its head bucket.
+                if let outcome = changeSlot(head, i, hash, insertion: insertion, change: change, domain: domain) {
+                    return outcome
+                }
+                word = moveOn(from: table, head: head, domain: domain)  // the slot froze
+                continue outer
+            }
             var b = head
             var i = 0
             while true {
@@ -219,32 +251,23 @@ extension Stripe {
         outer: while true {
             let table = Table(word & ~4095)
             let head = Table.bucket(ofWord: word, hash: hash)
+            if let i = Self.slotIndex(in: head, of: hash) {
+                if let outcome = removeFromSlot(head, i, domain: domain, where: shouldRemove) { return outcome }
+                word = moveOn(from: table, head: head, domain: domain)
+                continue outer
+            }
             var b = head
             var i = 0
             while true {
-                var c = loadAcquire(b.control(i))  // [C1]
+                let c = loadAcquire(b.control(i))  // [C1]
                 if c & slotFrozen != 0 {
                     word = moveOn(from: table, head: head, domain: domain)
                     continue outer
                 }
                 if c == 0 { return RemoveOutcome(wasPresent: false, oldValue: 0, removed: false) }  // LP: this load
                 if isSlot(c, of: hash) {
-                    var v = loadAcquire(b.value(i))
-                    while true {
-                        if c & slotFrozen != 0 { break }
-                        if c & slotLive == 0 { return RemoveOutcome(wasPresent: false, oldValue: 0, removed: false) }
-                        if !shouldRemove(v) { return RemoveOutcome(wasPresent: true, oldValue: v, removed: false) }
-                        // [V1] seq_cst 16-byte CAS: clear LIVE, keeping key and value (a
-                        // tombstone), reading the final value in the same step. LP(remove).
-                        let seen = compareExchangePairSeqCst(b.control(i), expected: (c, v), desired: (c & ~slotLive, v))
-                        if seen == (c, v) {
-                            let before = fetchAddRelaxed(entryCount, UInt64.max)
-                            afterRemove(entries: before &- 1, domain: domain)
-                            return RemoveOutcome(wasPresent: true, oldValue: v, removed: true)
-                        }
-                        (c, v) = seen
-                    }
-                    word = moveOn(from: table, head: head, domain: domain)
+                    if let outcome = removeFromSlot(b, i, domain: domain, where: shouldRemove) { return outcome }
+                    word = moveOn(from: table, head: head, domain: domain)  // the slot froze
                     continue outer
                 }
                 i += 1
@@ -258,6 +281,29 @@ extension Stripe {
                 b = Bucket(link)
                 i = 0
             }
+        }
+    }
+
+    /// Removes through the key's own slot with a 16-byte CAS loop. Returns nil if the
+    /// slot is frozen (the key has moved on to the successor table).
+    @inline(__always) func removeFromSlot(
+        _ b: Bucket, _ i: Int, domain: EpochDomain, where shouldRemove: (UInt64) -> Bool
+    ) -> RemoveOutcome? {
+        var c = loadAcquire(b.control(i))  // [C1]
+        var v = loadAcquire(b.value(i))
+        while true {
+            if c & slotFrozen != 0 { return nil }
+            if c & slotLive == 0 { return RemoveOutcome(wasPresent: false, oldValue: 0, removed: false) }  // LP: the load
+            if !shouldRemove(v) { return RemoveOutcome(wasPresent: true, oldValue: v, removed: false) }
+            // [V1] seq_cst 16-byte CAS: clear LIVE, keeping key and value (a tombstone),
+            // reading the final value in the same step. LP(remove).
+            let seen = compareExchangePairSeqCst(b.control(i), expected: (c, v), desired: (c & ~slotLive, v))
+            if seen == (c, v) {
+                let before = fetchAddRelaxed(entryCount, UInt64.max)
+                afterRemove(entries: before &- 1, domain: domain)
+                return RemoveOutcome(wasPresent: true, oldValue: v, removed: true)
+            }
+            (c, v) = seen
         }
     }
 
