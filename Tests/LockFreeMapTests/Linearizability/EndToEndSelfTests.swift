@@ -16,7 +16,9 @@ extension LinearizabilityTests {
         let violation = try #require(outcome.violations.first,
                                      "no lost update detected in 200 rounds; \(TestKnobs.replayHint)")
         let report = LinearizabilityRounds.report(violation, configuration: configuration)
-        #expect(violation.minimal.count <= 5, Comment(rawValue: report))
+        // Usually 2-4 operations; under a loaded full suite a different interleaving is
+        // caught first and its local minimum was once 6. "A handful" is the point.
+        #expect(violation.minimal.count <= 8, Comment(rawValue: report))
         #expect(violation.minimal.contains { if case .wrappingAdd = $0.operation { true } else { false } },
                 Comment(rawValue: report))
         #expect(LinearizabilityChecker.checkRegister(violation.minimal, initial: violation.initial, cut: violation.cut)
