@@ -15,7 +15,7 @@ let stripeCount = 1 << stripeBits
 let lowHashBits = 64 - stripeBits
 
 /// Load that makes a table grow: more than 5/2 entries per bucket on average (of 3
-/// slots). After growing, the new table has at most 5/4 per bucket. DESIGN.md, "Growth".
+/// slots). Growing doubles the table (`tableLog2`), to 5/4 per bucket. DESIGN.md, "Growth".
 @inline(__always) func exceedsGrowthLoad(entries: UInt64, log2: UInt64) -> Bool {
     entries &* 2 > (5 << log2)
 }
@@ -26,10 +26,12 @@ let lowHashBits = 64 - stripeBits
     entries &* 8 < (1 << log2)
 }
 
-/// The log2 bucket count of a table made for `entries` entries: at most 5/4 per bucket.
+/// The log2 bucket count of a table made for `entries` entries: at most 2 per bucket.
+/// A table that grows at 2.5 per bucket therefore doubles (to 1.25), and one that
+/// shrinks at 1/8 per bucket comes out at 1 to 2.
 func tableLog2(forEntries entries: UInt64, atLeast floor: UInt64) -> UInt64 {
     var log2 = max(floor, minimumTableLog2)
-    while entries &* 4 > (5 << log2), log2 < 56 { log2 += 1 }
+    while entries > (2 << log2), log2 < 56 { log2 += 1 }
     return log2
 }
 

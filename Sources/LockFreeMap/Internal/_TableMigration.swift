@@ -17,8 +17,8 @@
 //    the stripe's table with a CAS and retires the old table to epoch reclamation.
 
 extension Stripe {
-    /// Installs a successor for `table`, sized for the stripe's entries (at most 5/4
-    /// per bucket, never below the initial size). Call only while `table` is current
+    /// Installs a successor for `table`, sized for the stripe's entries (at most 2 per
+    /// bucket, never below the initial size). Call only while `table` is current
     /// (a successor of a table that was never current would break the one-migration-
     /// at-a-time rule): if it stops being current before our CAS, it has a successor
     /// already and the CAS fails. Allocates the table; the losing racer frees its own.
