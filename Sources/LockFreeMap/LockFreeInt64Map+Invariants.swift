@@ -123,6 +123,13 @@ extension LockFreeInt64Map {
         return result
     }
 
+    /// Stripes with a migration under way (64 loads; `statistics` walks every bucket).
+    @_spi(Testing) public var migratingStripeCount: Int {
+        (0..<stripeCount).reduce(0) { n, i in
+            n + (loadAcquire(core.stripes[i].current.successor) != 0 ? 1 : 0)
+        }
+    }
+
     /// Tables retired by migrations and not freed yet (all stripes). Quiescent use.
     @_spi(Testing) public var retiredTableCount: Int {
         var n = 0

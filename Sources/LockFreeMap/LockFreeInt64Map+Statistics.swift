@@ -17,14 +17,16 @@ extension LockFreeInt64Map {
 
     /// The shape of the tables, for tuning and tests.
     ///
-    /// Gathered by walking every stripe's current table; exact when no write runs
-    /// concurrently, and an approximation of some recent state otherwise. O(n + buckets).
+    /// Gathered by walking every stripe's current table (and the successor of a
+    /// migration under way); exact when no write runs concurrently, and an approximation
+    /// of some recent state otherwise. `bucketCount`, `loadFactor` and `tableBytes` are
+    /// those of the current tables. O(n + buckets).
     public struct Statistics: Sendable, Equatable, CustomStringConvertible {
         /// Independent tables (chosen by the top bits of a key's hash).
         public var stripeCount: Int
         /// Head buckets (64 bytes, three entries each) in all current tables.
         public var bucketCount: Int
-        /// Overflow buckets linked behind head buckets.
+        /// Overflow buckets linked behind head buckets (of successors too, mid-migration).
         public var overflowBucketCount: Int
         /// Live entries found by the walk.
         public var entryCount: Int
@@ -62,29 +64,43 @@ extension LockFreeInt64Map {
             stats.bucketCount += Int(table.bucketCount)
             stats.resizeCount += Int(loadRelaxed(stripe.resizeCount))
             stats.tableBytes += table.residentBytes
-            if loadAcquire(table.successor) != 0 { stats.migratingStripeCount += 1 }
-            for b in 0..<table.bucketCount {
-                var bucket = table.bucket(b)
-                var chain = 0
-                while true {
-                    for s in 0..<slotsPerBucket {
-                        let c = loadAcquire(bucket.control(s))
-                        if c & slotLive != 0 {
-                            chain += 1
-                        } else if c & slotUsed != 0 {
-                            stats.tombstoneCount += 1
-                        }
-                    }
-                    let next = loadAcquire(bucket.link) & ~linkFrozen
-                    if next == 0 { break }
-                    stats.overflowBucketCount += 1
-                    bucket = Bucket(next)
-                }
-                stats.entryCount += chain
-                stats.longestChain = max(stats.longestChain, chain)
+            let successor = loadAcquire(table.successor)
+            if successor != 0 {
+                // A migration is under way: the chains it has moved (flagged) hold their
+                // entries in the successor, which is walked too.
+                stats.migratingStripeCount += 1
+                add(Table(successor & ~4095), to: &stats, skippingMoved: false)
             }
+            add(table, to: &stats, skippingMoved: successor != 0)
         }
         stats.loadFactor = stats.bucketCount == 0 ? 0 : Double(stats.entryCount) / Double(stats.bucketCount)
         return stats
+    }
+
+    /// Adds the chains of `table` to `stats` (entries of moved chains only when
+    /// `skippingMoved` is false).
+    private func add(_ table: Table, to stats: inout Statistics, skippingMoved: Bool) {
+        for b in 0..<table.bucketCount {
+            let head = table.bucket(b)
+            if skippingMoved, loadAcquire(head.migrated) != 0 { continue }
+            var bucket = head
+            var chain = 0
+            while true {
+                for s in 0..<slotsPerBucket {
+                    let c = loadAcquire(bucket.control(s))
+                    if c & slotLive != 0 {
+                        chain += 1
+                    } else if c & slotUsed != 0 {
+                        stats.tombstoneCount += 1
+                    }
+                }
+                let next = loadAcquire(bucket.link) & ~linkFrozen
+                if next == 0 { break }
+                stats.overflowBucketCount += 1
+                bucket = Bucket(next)
+            }
+            stats.entryCount += chain
+            stats.longestChain = max(stats.longestChain, chain)
+        }
     }
 }

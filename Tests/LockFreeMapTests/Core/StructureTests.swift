@@ -99,6 +99,39 @@ import Testing
         }
     }
 
+    /// A migration left half-done at rest (writers help a chunk of buckets at a time, so
+    /// one that has just started is mostly not done) is a legal state: the invariants
+    /// hold, `statistics` and `forEach` see every entry exactly once, lookups find every
+    /// key, and the next writes finish it.
+    @Test func halfDoneMigrationAtRest() throws {
+        let map = LockFreeInt64Map(minimumCapacity: 200_000)
+        var inserted: Int64 = 0
+        // Each stripe starts at 2,048 buckets and needs 128 of its own writes to move
+        // them: stop at the first insert that starts a migration.
+        repeat {
+            map.insertValue(inserted, forKey: inserted)
+            inserted += 1
+        } while map.migratingStripeCount == 0
+        // Move part of it: about 1 write in 64 lands in that stripe and moves 16 buckets.
+        for key in Int64(0)..<640 { map.wrappingAdd(0, forKey: key) }
+        #expect(map.statistics.migratingStripeCount == 1)
+        try map.checkInvariants()
+        #expect(map.statistics.entryCount == Int(inserted))
+        #expect(map.count == Int(inserted))
+        var visits = [Int64: Int](minimumCapacity: Int(inserted))
+        map.forEach { key, value in
+            visits[key, default: 0] += 1
+            #expect(key == value)
+        }
+        #expect(visits.count == Int(inserted) && visits.values.allSatisfy { $0 == 1 })
+        for key in 0..<inserted { #expect(map[key] == key) }
+        // Writes finish it: each write moves a chunk of the migrating stripe's buckets.
+        for key in 0..<inserted { map.wrappingAdd(0, forKey: key) }
+        try map.checkInvariants()
+        #expect(map.migratingStripeCount == 0)
+        #expect(map.count == Int(inserted))
+    }
+
     /// A map presized for N entries does not grow before it holds N entries.
     @Test func presizedMapDoesNotGrowBelowItsCapacity() {
         for capacity in [1, 100, 10_000, 200_000] {
