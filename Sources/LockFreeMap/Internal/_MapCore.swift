@@ -43,7 +43,6 @@ struct MapCore {
             let stripe = stripes[i]
             let table = Table.allocate(log2: log2, copyReserve: 0)
             storeRelaxed(stripe.tableWord, table.publishedWord)
-            storeRelaxed(stripe.stripeIndex, UInt64(i))
             storeRelaxed(stripe.initialLog2, log2)
         }
         // The map is published to other threads by whatever the user shares it with

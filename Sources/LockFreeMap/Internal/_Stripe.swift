@@ -5,7 +5,7 @@
 // every insert and removal, shares no line with the table word every lookup loads):
 //
 //   line 0  [0] current table, published as address | log2 bucket count
-//           [1] stripe index  [2] log2 of the initial table (the floor for shrinking)
+//           [1] unused  [2] log2 of the initial table (the floor for shrinking)
 //           [3] migrations completed  [4] head of the retired-table list
 //   line 1  [8] entry counter
 
@@ -40,7 +40,6 @@ struct Stripe {
     let base: AtomicWord
 
     @inline(__always) var tableWord: AtomicWord { base }
-    @inline(__always) var stripeIndex: AtomicWord { base + 1 }
     @inline(__always) var initialLog2: AtomicWord { base + 2 }
     @inline(__always) var resizeCount: AtomicWord { base + 3 }
     @inline(__always) var retiredHead: AtomicWord { base + 4 }

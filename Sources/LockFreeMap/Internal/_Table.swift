@@ -71,7 +71,7 @@ let migrationChunk: UInt64 = 16
 }
 
 /// One 64-byte bucket.
-struct Bucket: Equatable {
+struct Bucket {
     let base: AtomicWord
     @inline(__always) init(_ a: UInt64) { base = words(a) }
     @inline(__always) func control(_ i: Int) -> AtomicWord { base + 2 * i }
@@ -82,7 +82,7 @@ struct Bucket: Equatable {
 }
 
 /// A table, addressed by its header. Plain value; the memory is owned by the stripe.
-struct Table: Equatable {
+struct Table {
     let base: AtomicWord
     @inline(__always) init(_ a: UInt64) { base = words(a) }
 
