@@ -5,7 +5,8 @@
 # "Possibly lost" and "still reachable" blocks are the Swift runtime's and libdispatch's
 # (metadata caches, thread stacks of the concurrency pool) and are not counted.
 #
-# Time on the 2-core machine: about 60 s for the valgrind run (the tests shrink their sizes
+# Time on the 2-core machine: 60-240 s for the valgrind run (valgrind runs one thread at a
+# time, and the concurrent release test waits for its writers; the tests shrink their sizes
 # by 10x under LOCKFREEMAP_VALGRIND=1), plus the build into .build-valgrind (15 s to 2 min).
 #
 # Why a separate build with -Xcc -gdwarf-4: clang 21 (in the Swift 6.3.1 toolchain) writes
