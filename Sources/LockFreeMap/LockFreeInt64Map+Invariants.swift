@@ -38,7 +38,7 @@ extension LockFreeInt64Map {
             if successorWord == 0 {
                 if flagged != 0 { throw fail("stripe \(stripeIndex): flagged chains without a successor") }
             } else {
-                let successor = Table(successorWord & ~4095)
+                let successor = Table(word: successorWord)
                 if loadAcquire(successor.successor) != 0 { throw fail("stripe \(stripeIndex): two migrations at once") }
                 let moved = try chains(of: successor, stripe: stripeIndex, fail)
                 var successorHashes = Set<UInt64>()
@@ -125,7 +125,11 @@ extension LockFreeInt64Map {
 
     /// Stripes with a migration under way (64 loads; `statistics` walks every bucket).
     @_spi(Testing) public var migratingStripeCount: Int {
-        (0..<stripeCount).reduce(0) { n, i in
+        // Pinned: a table word loaded here may be retired and freed by another thread's
+        // publication and collection before its successor word is read.
+        let pin = core.domain.pin()
+        defer { core.domain.unpin(pin) }
+        return (0..<stripeCount).reduce(0) { n, i in
             n + (loadAcquire(core.stripes[i].current.successor) != 0 ? 1 : 0)
         }
     }
@@ -144,15 +148,69 @@ extension LockFreeInt64Map {
     }
 
     /// The reclamation fence in use: "asymmetric" (readers store, advancers issue
-    /// membarrier) or "symmetric" (seq_cst pins; also under ThreadSanitizer), or
-    /// "undecided" before any thread used a map.
+    /// membarrier), "symmetric" (seq_cst pins; also under ThreadSanitizer),
+    /// "symmetric after membarrier failure" (a membarrier call failed: seq_cst pins from
+    /// then on, DESIGN.md R-5), or "undecided" before any thread used a map.
     @_spi(Testing) public static var reclamationMode: String {
         switch loadAcquire(EpochDomain.shared.mode) {
         case modeAsymmetric: "asymmetric"
         case modeSymmetric: "symmetric"
+        case modeSymmetricAfterFailure: "symmetric after membarrier failure"
         default: "undecided"
         }
     }
+
+    /// The errno of the first failed membarrier call of the process (0: none failed).
+    @_spi(Testing) public static var membarrierFailure: Int32 {
+        Int32(truncatingIfNeeded: loadAcquire(GlobalWords.membarrierFailure))
+    }
+
+    /// Tests: every later membarrier call reports `errno` instead of calling the kernel
+    /// (0 switches the injection off). Process-wide: use it in a child process.
+    @_spi(Testing) public static func injectMembarrierFailure(errno: Int32) {
+        storeRelaxed(GlobalWords.injectedMembarrierFailure, UInt64(UInt32(bitPattern: errno)))
+    }
+
+    /// Tests: the next `count` page allocations of any map fail as if the kernel refused
+    /// them (0 switches it off). Process-wide: use it in a child process.
+    @_spi(Testing) public static func injectAllocationFailures(count: Int) {
+        PageMemory.injectFailures(count)
+    }
+
+    /// Migrations skipped so far (process-wide) because their table could not be mapped.
+    @_spi(Testing) public static var skippedMigrationCount: Int {
+        Int(truncatingIfNeeded: loadRelaxed(GlobalWords.skippedMigrations))
+    }
+
+    /// The reclamation epoch (process-wide).
+    @_spi(Testing) public static var reclamationEpoch: UInt64 { loadSeqCst(GlobalWords.epoch) }
+
+    /// Tests: one attempt to advance the reclamation epoch, as writers make; returns
+    /// whether it advanced.
+    @_spi(Testing) public static func tryAdvanceReclamationEpoch() -> Bool {
+        EpochDomain.shared.tryAdvance()
+    }
+
+    /// Tests: frees the retired tables of every stripe that are old enough (what writers
+    /// do now and then), after one attempt to advance the epoch per stripe with some.
+    @_spi(Testing) public func collectRetiredTables() {
+        let pin = core.domain.pin()
+        defer { core.domain.unpin(pin) }
+        for i in 0..<stripeCount { core.stripes[i].collectRetiredTables(domain: core.domain) }
+    }
+
+    /// Tests: a key that lands in stripe `stripe` with the low 58 bits of its hash equal
+    /// to `hash` in this map (so a test can aim keys at one bucket chain). The key's
+    /// bucket in a table of 2^k buckets is `hash mod 2^k`.
+    @_spi(Testing) public func key(stripe: Int, hash: UInt64) -> Int64 {
+        core.key(low: hash & slotHashMask, stripe: stripe)
+    }
+
+    /// Whether quarantine mode (LOCKFREEMAP_QUARANTINE=1) is on in this process.
+    @_spi(Testing) public static var quarantineIsOn: Bool { PageMemory.quarantineIsOn }
+
+    /// Whether race widening (LOCKFREEMAP_RACE_WIDENING=1 in a debug build) is on.
+    @_spi(Testing) public static var raceWideningIsOn: Bool { RaceWindow.isActive }
 
     /// Bytes the process has mapped for maps right now (all maps: stripes, tables,
     /// overflow pools, thread records). Returns to its previous value when maps are released.

@@ -22,7 +22,7 @@ extension LockFreeInt64Map {
         for stripeIndex in 0..<stripeCount {
             let stripe = core.stripes[stripeIndex]
             let word = stripe.currentWord
-            for b in 0..<(UInt64(1) << (word & 63)) {
+            for b in 0..<(UInt64(1) << Table.log2(ofWord: word)) {
                 try visit(stripe, stripeIndex, tableWord: word, bucket: b, within: [], body)
             }
         }
@@ -36,7 +36,7 @@ extension LockFreeInt64Map {
         within constraints: [(mask: UInt64, bucket: UInt64)],
         _ body: (_ key: Int64, _ value: Int64) throws -> Void
     ) rethrows {
-        let table = Table(tableWord & ~4095)
+        let table = Table(word: tableWord)
         let mask = table.bucketCount - 1
         let head = table.bucket(b)
         if loadAcquire(head.control(0)) & slotFrozen != 0 {
@@ -46,7 +46,7 @@ extension LockFreeInt64Map {
             // bucket had moved on when we read it.
             let successor = stripe.moveOn(from: table, head: head, domain: core.domain)
             let next = constraints + [(mask, b)]
-            let successorMask = (UInt64(1) << (successor & 63)) - 1
+            let successorMask = (UInt64(1) << Table.log2(ofWord: successor)) - 1
             let common = min(mask, successorMask)
             var i = b & common
             while i <= successorMask {

@@ -69,7 +69,7 @@ extension LockFreeInt64Map {
                 // A migration is under way: the chains it has moved (flagged) hold their
                 // entries in the successor, which is walked too.
                 stats.migratingStripeCount += 1
-                add(Table(successor & ~4095), to: &stats, skippingMoved: false)
+                add(Table(word: successor), to: &stats, skippingMoved: false)
             }
             add(table, to: &stats, skippingMoved: successor != 0)
         }

@@ -58,15 +58,22 @@ public final class LockFreeInt64Map: @unchecked Sendable {
     /// Creates an empty map sized so that `minimumCapacity` entries fit without growing.
     ///
     /// - Parameter minimumCapacity: The number of entries the map should hold before it
-    ///   grows its bucket arrays. Must be zero or more.
-    /// - Complexity: O(`minimumCapacity`) address space, touched only as entries arrive.
+    ///   grows its bucket arrays: from 0 to ``maximumCapacity``. A value outside that
+    ///   range stops the process with a message naming it (in release builds too).
+    /// - Complexity: O(`minimumCapacity`) address space, touched only as entries arrive
+    ///   (huge pages are requested only once a table is dense).
+    ///
+    /// Stops the process with a message naming the size if the kernel refuses the
+    /// memory (out of memory or address space).
     public init(minimumCapacity: Int = 0) {
-        precondition(
-            minimumCapacity >= 0,
-            "LockFreeInt64Map(minimumCapacity:): minimumCapacity must be >= 0, got \(minimumCapacity)")
+        MapCore.checkCapacity(minimumCapacity, in: "init(minimumCapacity:)")
         var generator = SystemRandomNumberGenerator()
         core = MapCore(minimumCapacity: minimumCapacity, seed: generator.next())
     }
+
+    /// The largest `minimumCapacity` that ``init(minimumCapacity:)`` accepts: 2^40
+    /// entries (tables of that size would need about 32 TiB).
+    public static var maximumCapacity: Int { MapCore.maximumCapacity }
 
     deinit {
         core.deallocate()

@@ -10,10 +10,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #endif
+#include <errno.h>
 
 _Thread_local uint64_t _lfm_thread_record = 0;
+_Thread_local uint64_t _lfm_thread_noise = 0;
 
-static _Alignas(64) uint64_t global_words[16];
+static _Alignas(64) uint64_t global_words[LFM_GLOBAL_WORD_COUNT];
 
 uint64_t *_lfm_global_words(void) { return global_words; }
 
@@ -27,9 +29,12 @@ bool _lfm_membarrier_register(void) {
 #endif
 }
 
-void _lfm_membarrier(void) {
+int _lfm_membarrier(void) {
 #if defined(__linux__) && defined(SYS_membarrier)
-  syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
+  if (syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0) return 0;
+  return errno != 0 ? errno : EINVAL;
+#else
+  return ENOSYS;
 #endif
 }
 

@@ -52,3 +52,13 @@ typealias AtomicWord = UnsafeMutablePointer<UInt64>
 
 /// A compiler-only barrier: no memory access moves across it at compile time.
 @inline(__always) func compilerBarrier() { _lfm_compiler_barrier() }
+
+/// The calling thread's reclamation record address (C thread-local storage in the shim;
+/// 0 until the thread's first map operation). Not atomic: only its own thread uses it.
+enum ThreadRecordSlot {
+    @inline(__always) static func get() -> UInt64 { _lfm_thread_record_get() }
+    @inline(__always) static func set(_ record: UInt64) { _lfm_thread_record_set(record) }
+}
+
+/// A cheap per-thread pseudo-random step (xorshift), for test-only race widening.
+@inline(__always) func threadNoise() -> UInt64 { _lfm_thread_noise_next() }

@@ -21,44 +21,51 @@
 // model membarrier), the "symmetric" mode makes the pin a seq_cst store followed by a
 // seq_cst re-read of the epoch. The argument for both is docs/DESIGN.md, section 5.
 //
-// Global words (_lfm_global_words): [0] epoch (alone on its line), [8] registry head,
-// [9] mode (0 undecided, 1 asymmetric, 2 symmetric), [10] pthread key + 1,
-// [11] bytes mapped by PageMemory.
-// Record (128 bytes: two cache lines, because every operation writes its thread's
-// record, and two records in one 128-byte line pair made 2-thread write cells run at a
-// third of their speed in some processes, adjacent-line prefetch sharing them):
-// [0] pin state, [1] owned, [2] nesting depth, [3] next record, [4] write tally (`tick`).
+// The process-wide words are in `_GlobalWords.swift`. Record (128 bytes: two cache
+// lines, because every operation writes its thread's record, and two records in one
+// 128-byte line pair made 2-thread write cells run at a third of their speed in some
+// processes, adjacent-line prefetch sharing them): [0] pin state, [1] owner state
+// (`recordFree`, `recordOwned`, `recordAcknowledged`), [2] nesting depth, [3] next
+// record, [4] write tally (`tick`).
 let threadRecordBytes = 128
 import _LockFreeMapShims
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
+/// The fence mode (`GlobalWords.mode`), decided once per process; only the move from
+/// asymmetric to `modeSymmetricAfterFailure` happens later (DESIGN.md, section 5, R-5).
 let modeAsymmetric: UInt64 = 1
 let modeSymmetric: UInt64 = 2
+/// Symmetric pins after a `membarrier` failed: an advance also needs every owned record
+/// acknowledged (its thread has pinned symmetrically since, so no pin of it made without
+/// a fence is still running).
+let modeSymmetricAfterFailure: UInt64 = 3
+
+/// Owner states of a record (word 1).
+let recordFree: UInt64 = 0
+let recordOwned: UInt64 = 1
+let recordAcknowledged: UInt64 = 2
+
+/// `GlobalWords.threadKey` once `pthread_key_create` has failed: records are then kept
+/// for the life of the process instead of being freed at thread exit.
+let threadKeyUnavailable = UInt64.max
 
 struct EpochDomain {
     /// The process-wide domain (static storage in the shim: no lazy initializer,
     /// hence no one-time lock on first use).
-    static var shared: EpochDomain { EpochDomain(base: _lfm_global_words()) }
+    static var shared: EpochDomain { EpochDomain(base: GlobalWords.base) }
 
     let base: AtomicWord
 
-    @inline(__always) var epoch: AtomicWord { base }
-    @inline(__always) var registryHead: AtomicWord { base + 8 }
-    @inline(__always) var mode: AtomicWord { base + 9 }
-    @inline(__always) var threadKey: AtomicWord { base + 10 }
+    @inline(__always) var epoch: AtomicWord { GlobalWords.epoch }
+    @inline(__always) var registryHead: AtomicWord { GlobalWords.registryHead }
+    @inline(__always) var mode: AtomicWord { GlobalWords.mode }
+    @inline(__always) var threadKey: AtomicWord { GlobalWords.threadKey }
 
     // MARK: Pinning
 
     /// Announces that the calling thread may hold table references until `unpin`.
     /// Pins nest (a `forEach` body may call the map). Returns the thread's record.
     @inline(__always) func pin() -> AtomicWord {
-        var record = _lfm_thread_record_get()
+        var record = ThreadRecordSlot.get()
         if record == 0 { record = registerCurrentThread() }
         let r = words(record)
         let depth = loadRelaxed(r + 2)  // written only by this thread
@@ -71,6 +78,10 @@ struct EpochDomain {
             storeRelaxed(r, loadAcquire(epoch) << 1 | 1)
             compilerBarrier()
         } else {
+            // [E7] Acknowledge symmetric pinning once: every earlier pin of this
+            // thread, fenced or not, has ended. seq_cst: in one order with the advancer's
+            // owner-state loads.
+            if loadRelaxed(r + 1) != recordAcknowledged { storeSeqCst(r + 1, recordAcknowledged) }
             // [E2] seq_cst store then seq_cst re-read: Dekker with the advancer's seq_cst
             // record loads [E5] and epoch CAS [E6]. Retry only if the epoch moved
             // (another thread's progress).
@@ -80,6 +91,7 @@ struct EpochDomain {
                 if loadSeqCst(epoch) == e { break }
             }
         }
+        RaceWindow.widen(.afterPin)
         return r
     }
 
@@ -103,7 +115,7 @@ struct EpochDomain {
 
     /// The calling thread's pin nesting depth (0 outside map operations).
     var currentThreadPinDepth: Int {
-        let record = _lfm_thread_record_get()
+        let record = ThreadRecordSlot.get()
         return record == 0 ? 0 : Int(loadRelaxed(words(record) + 2))
     }
 
@@ -116,19 +128,55 @@ struct EpochDomain {
         fetchAddSeqCst(epoch, 0)  // [R1]
     }
 
-    /// Advances the epoch by one if every pinned thread is pinned in the current one.
-    /// Never waits.
-    func tryAdvance() {
+    /// Advances the epoch by one if every pinned thread is pinned in the current one,
+    /// and says whether it did. Never waits. A failed `membarrier` never advances: it
+    /// moves the process to symmetric pins for good (`switchAfterMembarrierFailure`).
+    @discardableResult
+    func tryAdvance() -> Bool {
+        let m = loadSeqCst(mode)
         let e = loadSeqCst(epoch)
-        if loadRelaxed(mode) == modeAsymmetric { _lfm_membarrier() }  // [E5]
-        var record = loadAcquire(registryHead)
-        while record != 0 {
-            // [E5] seq_cst (Dekker with [E2]); acquire pairs with [E4].
-            let state = loadSeqCst(words(record))
-            if state & 1 != 0, state >> 1 != e { return }
-            record = loadRelaxed(words(record) + 3)  // immutable once the record is listed
+        if m == modeAsymmetric {
+            let error = PlatformMembarrier.barrier()  // [E5]
+            if error != 0 {
+                switchAfterMembarrierFailure(error)
+                return false
+            }
         }
-        _ = compareExchangeSeqCst(epoch, expected: e, desired: e &+ 1)  // [E6]
+        // [E5] seq_cst: the registry push [E8] is in the same order (a record this walk
+        // misses belongs to a thread that pins after it, in the current epoch).
+        var record = loadSeqCst(registryHead)
+        while record != 0 {
+            let r = words(record)
+            if m == modeSymmetricAfterFailure {
+                // [E7] A record owned by a thread that has not pinned symmetrically since
+                // the switch may hold an unfenced pin this walk cannot see.
+                let owner = loadSeqCst(r + 1)
+                if owner == recordOwned { return false }
+                if owner == recordFree {
+                    record = loadRelaxed(r + 3)
+                    continue
+                }
+            }
+            // [E5] seq_cst (Dekker with [E2]); acquire pairs with [E4].
+            let state = loadSeqCst(r)
+            if state & 1 != 0, state >> 1 != e { return false }
+            record = loadRelaxed(r + 3)  // immutable once the record is listed
+        }
+        return compareExchangeSeqCst(epoch, expected: e, desired: e &+ 1).exchanged  // [E6]
+    }
+
+    /// After `membarrier` failed with `error` (ENOMEM on kernels with off-stack CPU masks,
+    /// EPERM from a seccomp filter installed later): asymmetric pins are no longer
+    /// ordered, so no advance may rely on them. From now on pins are symmetric, and an
+    /// advance waits (by giving up, never by waiting) until every thread that owned a
+    /// record has acknowledged. Says so once on standard error.
+    @inline(never) func switchAfterMembarrierFailure(_ error: Int32) {
+        _ = compareExchangeSeqCst(GlobalWords.membarrierFailure, expected: 0, desired: UInt64(UInt32(bitPattern: error)))
+        let (switched, _) = compareExchangeSeqCst(mode, expected: modeAsymmetric, desired: modeSymmetricAfterFailure)
+        if switched {
+            PlatformDiagnostics.writeToStandardError(
+                "LockFreeInt64Map: membarrier failed (errno \(error)); using the symmetric reclamation fence from now on\n")
+        }
     }
 
     // MARK: Thread records
@@ -138,69 +186,76 @@ struct EpochDomain {
     /// a CAS push for a new page, a CAS to create the pthread key once.
     @inline(never) func registerCurrentThread() -> UInt64 {
         decideModeIfNeeded()
-        var record = loadAcquire(registryHead)
+        var record = loadSeqCst(registryHead)
         var claimed: UInt64 = 0
         while record != 0 {
-            if loadRelaxed(words(record) + 1) == 0,
-               compareExchangeAcqRel(words(record) + 1, expected: 0, desired: 1).exchanged {
+            // [E8] seq_cst claim: in one order with an advancer's owner-state load.
+            if loadRelaxed(words(record) + 1) == recordFree,
+               compareExchangeSeqCst(words(record) + 1, expected: recordFree, desired: recordOwned).exchanged {
                 claimed = record
                 break
             }
             record = loadRelaxed(words(record) + 3)
         }
         if claimed == 0 { claimed = pushNewRecordPage() }
-        _lfm_thread_record_set(claimed)
-        pthread_setspecific(threadExitKey(), UnsafeRawPointer(bitPattern: UInt(claimed)))
+        // [E8] seq_cst: every later (relaxed) mode load of this thread reads this value
+        // or a newer one, so a thread whose claim an advancer missed pins symmetrically.
+        _ = loadSeqCst(mode)
+        ThreadRecordSlot.set(claimed)
+        if let key = threadExitKey(), PlatformThreadExit.setValue(claimed, forKey: key) == 0 {
+            return claimed
+        }
+        // No thread-exit destructor for this thread (no pthread key left, or no memory
+        // for its value): the record stays owned after the thread exits. It is unpinned
+        // then, so it never holds back reclamation; 128 bytes stay in use.
         return claimed
     }
 
-    /// Adds a page of records to the registry; the first one is ours.
+    /// Adds a page of records to the registry; the first one is ours. Stops with a
+    /// message if the page cannot be mapped: the calling operation cannot run unpinned.
     private func pushNewRecordPage() -> UInt64 {
         let count = PageMemory.pageSize / threadRecordBytes
-        let page = address(PageMemory.allocate(byteCount: PageMemory.pageSize))
+        let page = address(PageMemory.allocateOrStop(byteCount: PageMemory.pageSize, for: "a page of thread records"))
         for i in 0..<count - 1 {
             storeRelaxed(words(page + UInt64(threadRecordBytes * i)) + 3, page + UInt64(threadRecordBytes * (i + 1)))
         }
-        storeRelaxed(words(page) + 1, 1)
+        storeRelaxed(words(page) + 1, recordOwned)
         let last = words(page + UInt64(threadRecordBytes * (count - 1)))
-        var head = loadAcquire(registryHead)
+        var head = loadSeqCst(registryHead)
         while true {
             storeRelaxed(last + 3, head)
-            // Release: the links and the claim are visible to whoever walks from head.
-            let (pushed, seen) = compareExchangeAcqRel(registryHead, expected: head, desired: page)
+            // [E8] seq_cst push: release makes the links and the claim visible to whoever
+            // walks from head; seq_cst puts it in one order with the advancer's head load.
+            let (pushed, seen) = compareExchangeSeqCst(registryHead, expected: head, desired: page)
             if pushed { return page }
             head = seen
         }
     }
 
-    /// The pthread key whose destructor releases an exiting thread's record.
-    private func threadExitKey() -> pthread_key_t {
+    /// The pthread key whose destructor releases an exiting thread's record (stored + 1),
+    /// or nil if the process could not create one (then records are never released).
+    private func threadExitKey() -> UInt64? {
         let stored = loadAcquire(threadKey)
-        if stored != 0 { return pthread_key_t(stored - 1) }
-        var key = pthread_key_t()
-        pthread_key_create(&key) { record in
-            guard let record else { return }
-            let r = UnsafeMutablePointer<UInt64>(OpaquePointer(record))
-            _lfm_store_release_u64(r, 0)  // not pinned (a thread exits outside any call)
-            _lfm_store_relaxed_u64(r + 2, 0)
-            _lfm_store_release_u64(r + 1, 0)  // free for the next thread
-            // A map call from a later thread-exit destructor registers afresh (pthread
-            // then runs this destructor again) instead of using a record now free.
-            _lfm_thread_record_set(0)
+        if stored == threadKeyUnavailable { return nil }
+        if stored != 0 { return stored }
+        guard let key = PlatformThreadExit.createKey(releaseRecordAtThreadExit).key else {
+            _ = compareExchangeAcqRel(threadKey, expected: 0, desired: threadKeyUnavailable)
+            let now = loadAcquire(threadKey)
+            return now == threadKeyUnavailable ? nil : now
         }
-        let (won, seen) = compareExchangeAcqRel(threadKey, expected: 0, desired: UInt64(key) + 1)
+        let (won, seen) = compareExchangeAcqRel(threadKey, expected: 0, desired: key)
         if won { return key }
-        pthread_key_delete(key)
-        return pthread_key_t(seen - 1)
+        PlatformThreadExit.deleteKey(key)
+        return seen == threadKeyUnavailable ? nil : seen
     }
 
     /// Chooses the fence mode once per process, before any thread pins. The environment
     /// variable LOCKFREEMAP_SYMMETRIC_FENCE=1 forces the portable mode (for tests).
     private func decideModeIfNeeded() {
         if loadAcquire(mode) != 0 { return }
-        let forced = getenv("LOCKFREEMAP_SYMMETRIC_FENCE") != nil
-        let chosen = !forced && !_lfm_built_with_tsan() && _lfm_membarrier_register() ? modeAsymmetric : modeSymmetric
-        _ = compareExchangeAcqRel(mode, expected: 0, desired: chosen)
+        let forced = PlatformMemory.environmentFlag("LOCKFREEMAP_SYMMETRIC_FENCE")
+        let chosen = !forced && !_lfm_built_with_tsan() && PlatformMembarrier.register() ? modeAsymmetric : modeSymmetric
+        _ = compareExchangeSeqCst(mode, expected: 0, desired: chosen)
     }
 
     /// Threads pinned right now, process-wide (approximate; statistics and tests).
@@ -213,4 +268,28 @@ struct EpochDomain {
         }
         return n
     }
+}
+
+/// The thread-exit destructor of the record key: releases the exiting thread's record.
+/// A thread exits outside any map call, so the record is unpinned. (A function, not a
+/// closure stored in a global: a global is initialized lazily behind a one-time lock.)
+#if canImport(Darwin)
+private func releaseRecordAtThreadExit(_ value: UnsafeMutableRawPointer) {
+    releaseRecord(UInt64(UInt(bitPattern: value)))
+}
+#else
+private func releaseRecordAtThreadExit(_ value: UnsafeMutableRawPointer?) {
+    guard let value else { return }
+    releaseRecord(UInt64(UInt(bitPattern: value)))
+}
+#endif
+
+private func releaseRecord(_ record: UInt64) {
+    let r = words(record)
+    storeRelease(r, 0)  // not pinned
+    storeRelaxed(r + 2, 0)
+    storeRelease(r + 1, recordFree)  // free for the next thread
+    // A map call from a later thread-exit destructor registers afresh (pthread then runs
+    // this destructor again) instead of using a record now free.
+    ThreadRecordSlot.set(0)
 }

@@ -23,11 +23,32 @@ struct MapCore {
     let domain: EpochDomain
     let seed: UInt64
 
-    /// Log2 bucket count of each stripe's first table for `minimumCapacity` entries:
-    /// enough buckets that the stripe does not grow before it holds its share, with a
-    /// quarter to spare for the imbalance between stripes.
+    /// The largest `minimumCapacity` accepted (2^40 entries: 64 stripes of 2^33 buckets,
+    /// 32 TiB of tables; any machine runs out of memory long before).
+    static var maximumCapacity: Int { 1 << 40 }
+
+    /// Stops with a message that survives release builds unless `0 <= n <= maximumCapacity`.
+    static func checkCapacity(_ n: Int, in function: StaticString) {
+        if n < 0 {
+            fatalError("LockFreeInt64Map.\(function): minimumCapacity must be >= 0, got \(n)")
+        }
+        if n > maximumCapacity {
+            fatalError(
+                "LockFreeInt64Map.\(function): minimumCapacity must be at most \(maximumCapacity) "
+                    + "(LockFreeInt64Map.maximumCapacity), got \(n)")
+        }
+    }
+
+    /// Log2 bucket count of each stripe's first table for `minimumCapacity` entries (at
+    /// most `maximumCapacity`): enough buckets that no stripe grows before the map holds
+    /// that many random keys. A stripe's share is binomial (n trials, p = 1/64): the table
+    /// is sized for its mean plus 6 standard deviations plus 8 (the most loaded of 64
+    /// stripes is rarely past 3), and never for less than the mean plus a quarter (large
+    /// maps keep the headroom they always had). DESIGN.md, "Growth, shrinking and sizes".
     static func initialLog2(minimumCapacity: Int) -> UInt64 {
-        let perStripe = UInt64((minimumCapacity + minimumCapacity / 4) / stripeCount + 1)
+        let mean = Double(minimumCapacity) / Double(stripeCount)
+        let deviation = (mean * (1 - 1 / Double(stripeCount))).squareRoot()
+        let perStripe = UInt64(max(mean + 6 * deviation + 8, mean * 1.25).rounded(.up))
         var log2 = minimumTableLog2
         while exceedsGrowthLoad(entries: perStripe, log2: log2), log2 < 56 { log2 += 1 }
         return log2
@@ -36,12 +57,17 @@ struct MapCore {
     init(minimumCapacity: Int, seed: UInt64) {
         self.seed = seed
         domain = EpochDomain.shared
-        let raw = PageMemory.allocate(byteCount: stripeCount * Stripe.byteCount)
+        let raw = PageMemory.allocateOrStop(byteCount: stripeCount * Stripe.byteCount, for: "the stripes of a new map")
         stripes = StripeArray(base: raw.assumingMemoryBound(to: UInt64.self))
         let log2 = Self.initialLog2(minimumCapacity: minimumCapacity)
         for i in 0..<stripeCount {
             let stripe = stripes[i]
-            let table = Table.allocate(log2: log2, copyReserve: 0)
+            // Not dense: a presized table may stay mostly empty (Table.adviseHugePages).
+            guard let table = Table.allocate(log2: log2, copyReserve: 0, dense: false) else {
+                PageMemory.outOfMemory(
+                    byteCount: Table.byteCount(log2: log2, copyReserve: 0),
+                    for: "a table of \(UInt64(1) << log2) buckets of a new map (64 such tables)")
+            }
             storeRelaxed(stripe.tableWord, table.publishedWord)
             storeRelaxed(stripe.initialLog2, log2)
         }

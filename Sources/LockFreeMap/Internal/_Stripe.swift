@@ -49,7 +49,7 @@ struct Stripe {
     /// published it (`finishMigration`) or with the map's publication after `init`,
     /// so its header and every entry copied into it are visible.
     @inline(__always) var currentWord: UInt64 { loadAcquire(tableWord) }
-    @inline(__always) var current: Table { Table(currentWord & ~4095) }
+    @inline(__always) var current: Table { Table(word: currentWord) }
 }
 
 // MARK: - Retired tables
@@ -99,7 +99,7 @@ extension Stripe {
     func deallocateTables() {
         let table = current
         let successor = loadRelaxed(table.successor)
-        if successor != 0 { Table(successor).deallocate() }
+        if successor != 0 { Table(word: successor).deallocate() }
         table.deallocate()
         var list = loadRelaxed(retiredHead)
         while list != 0 {

@@ -27,7 +27,7 @@
 // takes the first empty slot); FROZEN slots form a prefix too (freezing goes in chain
 // order), and after a frozen empty slot nothing is ever filled.
 //
-// Table (two header lines, then the bucket array; the overflow pool follows in the same
+// Table (three header lines, then the bucket array; the overflow pool follows in the same
 // block for a small table, and is a separate block for a large one, so that the bucket
 // array can use huge pages and the pool, touched densely from its start, does not
 // round up to them):
@@ -37,14 +37,22 @@
 //                         [3] pool capacity (buckets)  [4] fresh-insert limit (buckets)
 //                         [5] bytes of the block holding header and buckets (and
 //                         the pool, for a small table)  [6] bytes of a separate pool
-//                         block, or 0
+//                         block, or 0  [7] extension blocks for copies (a list; 0: none)
 //   line 1 (written)      [8] pool buckets used  [9] migration cursor
 //                         [10] migrated bucket count  [11] retire epoch
-//                         [12] retired-list link  [13] spare overflow bucket
+//                         [12] retired-list link  [13] huge pages advised (0 / 1)
+//                         [14] free-bucket stack top  [15] its tag (a 16-byte pair)
+//   line 2 (copies)       [16] pool buckets bumped by copies (so that new inserts get
+//                         their fresh limit on top of what a migration copied in)
+//
+// Overflow buckets: a bump of [8] in the pool (new inserts up to the fresh limit, copies
+// up to the capacity), or a pop of the free stack, where every bucket a thread took but
+// could not link goes back (so a lost race loses nothing), or, for a copy only, a bucket
+// of an extension block mapped when the pool is exhausted (DESIGN.md, M5).
 
 let slotsPerBucket = 3
 let bucketBytes = 64
-let tableHeaderBytes = 128
+let tableHeaderBytes = 192
 
 let slotLive: UInt64 = 1 << 63
 let slotUsed: UInt64 = 1 << 62
@@ -85,6 +93,8 @@ struct Bucket {
 struct Table {
     let base: AtomicWord
     @inline(__always) init(_ a: UInt64) { base = words(a) }
+    /// The table a published word (`publishedWord`) names.
+    @inline(__always) init(word: UInt64) { base = words(word & ~Self.log2Mask) }
 
     @inline(__always) var log2: UInt64 { loadRelaxed(base) }  // constant after publication
     @inline(__always) var successor: AtomicWord { base + 1 }
@@ -96,7 +106,12 @@ struct Table {
     @inline(__always) var migratedCount: AtomicWord { base + 10 }
     @inline(__always) var retireEpoch: AtomicWord { base + 11 }
     @inline(__always) var retiredLink: AtomicWord { base + 12 }
-    @inline(__always) var spare: AtomicWord { base + 13 }
+    @inline(__always) var extensionHead: AtomicWord { base + 7 }
+    @inline(__always) var hugePagesAdvised: AtomicWord { base + 13 }
+    /// The free-bucket stack: top (a bucket address, 0 = empty) and tag, one 16-byte pair.
+    @inline(__always) var freeTop: AtomicWord { base + 14 }
+    @inline(__always) var freeTag: AtomicWord { base + 15 }
+    @inline(__always) var copyBumps: AtomicWord { base + 16 }
     @inline(__always) var address: UInt64 { LockFreeMap.address(base) }
 
     @inline(__always) var bucketCount: UInt64 { 1 << log2 }
@@ -106,23 +121,31 @@ struct Table {
         Bucket(address &+ UInt64(tableHeaderBytes) &+ (b << 6))
     }
 
-    /// The word that publishes a table: its address (page-aligned) with its log2 bucket
-    /// count in the low bits, so that one load gives a reader both.
+    /// The word that publishes a table: its address (page-aligned, so its low 12 bits are
+    /// free) with its log2 bucket count (at most 56) in the low bits, so that one load gives
+    /// a reader both. Decoded by `init(word:)` and `log2(ofWord:)`.
     @inline(__always) var publishedWord: UInt64 { address | log2 }
+
+    /// The low bits of a published word that hold the log2 bucket count.
+    @inline(__always) static var log2Mask: UInt64 { 4095 }
+
+    /// The log2 bucket count of the table a published word names.
+    @inline(__always) static func log2(ofWord word: UInt64) -> UInt64 { word & log2Mask }
 
     /// The head bucket for `hash` in the table published as `word`, without loading
     /// the header.
     @inline(__always) static func bucket(ofWord word: UInt64, hash: UInt64) -> Bucket {
-        let mask = (UInt64(1) << (word & 63)) &- 1
-        return Bucket((word & ~4095) &+ UInt64(tableHeaderBytes) &+ ((hash & mask) << 6))
+        let mask = (UInt64(1) << log2(ofWord: word)) &- 1
+        return Bucket((word & ~log2Mask) &+ UInt64(tableHeaderBytes) &+ ((hash & mask) << 6))
     }
 
     // MARK: Allocation
 
     /// A zeroed table of 2^log2 buckets whose pool holds `freshLimit` buckets for new
-    /// inserts plus `copyReserve` for entries copied in by a migration (enough that a
-    /// copy never runs out: DESIGN.md, "Migration").
-    static func allocate(log2: UInt64, copyReserve: UInt64) -> Table {
+    /// inserts plus `copyReserve` for entries copied in by a migration (DESIGN.md, M5),
+    /// or nil if the kernel refused the memory. `dense` says the bucket array will soon be
+    /// touched throughout (a migration fills it): it is offered huge pages at once.
+    static func allocate(log2: UInt64, copyReserve: UInt64, dense: Bool) -> Table? {
         let buckets = UInt64(1) << log2
         let bucketBlock = tableHeaderBytes + Int(buckets) * bucketBytes
         let fresh = max(buckets / 2, 4)
@@ -131,58 +154,161 @@ struct Table {
         // A small table is one block (a page or a few); a large one is two, so that the
         // bucket array alone gets huge pages.
         let together = bucketBlock + poolBytes < PageMemory.hugePageSize
-        let block = PageMemory.allocate(byteCount: together ? bucketBlock + poolBytes : bucketBlock)
+        guard let block = PageMemory.allocate(byteCount: together ? bucketBlock + poolBytes : bucketBlock) else {
+            return nil
+        }
         let t = Table(LockFreeMap.address(block))
-        let pool = together ? block + bucketBlock : PageMemory.allocate(byteCount: poolBytes, hugePages: false)
+        var pool = block + bucketBlock
+        if !together {
+            guard let separate = PageMemory.allocate(byteCount: poolBytes) else {
+                PageMemory.deallocate(block, byteCount: bucketBlock)
+                return nil
+            }
+            pool = separate
+        }
         storeRelaxed(t.base, log2)
         storeRelaxed(t.base + 2, LockFreeMap.address(pool))
         storeRelaxed(t.base + 3, capacity)
         storeRelaxed(t.base + 4, fresh)
         storeRelaxed(t.base + 5, UInt64(together ? bucketBlock + poolBytes : bucketBlock))
         storeRelaxed(t.base + 6, together ? 0 : UInt64(poolBytes))
+        if dense { t.adviseHugePages() }
         return t
+    }
+
+    /// The bytes `allocate` asks for (for out-of-memory messages).
+    static func byteCount(log2: UInt64, copyReserve: UInt64) -> Int {
+        let buckets = UInt64(1) << log2
+        return tableHeaderBytes + Int(buckets + max(buckets / 2, 4) + copyReserve) * bucketBytes
+    }
+
+    /// Offers the bucket array huge pages, once, now that it is dense (DESIGN.md, "Huge
+    /// pages"). A small table's single block is below the huge page size: nothing to do.
+    func adviseHugePages() {
+        let blockBytes = Int(loadRelaxed(base + 5))
+        guard blockBytes >= PageMemory.hugePageSize, loadRelaxed(hugePagesAdvised) == 0,
+              compareExchangeAcqRel(hugePagesAdvised, expected: 0, desired: 1).exchanged else { return }
+        PageMemory.adviseHugePages(UnsafeMutableRawPointer(base), byteCount: blockBytes)
     }
 
     /// Returns the table's memory (it must be unreachable by every thread).
     func deallocate() {
+        var block = loadRelaxed(extensionHead)
+        while block != 0 {
+            let next = loadRelaxed(words(block))
+            PageMemory.deallocate(UnsafeMutableRawPointer(words(block)), byteCount: Self.extensionBytes)
+            block = next
+        }
         let poolBlock = Int(loadRelaxed(base + 6))
         if poolBlock != 0 { PageMemory.deallocate(UnsafeMutableRawPointer(words(poolBase)), byteCount: poolBlock) }
         PageMemory.deallocate(UnsafeMutableRawPointer(base), byteCount: Int(loadRelaxed(base + 5)))
     }
 
-    /// Bytes of the header, the bucket array and the pool buckets handed out so far.
+    /// Bytes of the header, the bucket array, the pool buckets handed out so far, and
+    /// extension blocks.
     var residentBytes: Int {
-        tableHeaderBytes + Int(bucketCount) * bucketBytes + Int(min(loadRelaxed(poolUsed), poolCapacity)) * bucketBytes
+        var extensions = 0
+        var block = loadAcquire(extensionHead)
+        while block != 0 {
+            extensions += Self.extensionBytes
+            block = loadRelaxed(words(block))
+        }
+        return tableHeaderBytes + Int(bucketCount) * bucketBytes
+            + Int(min(loadRelaxed(poolUsed), poolCapacity)) * bucketBytes + extensions
     }
 
-    /// A zeroed overflow bucket, or nil if the pool is out of room for this kind of
-    /// caller: new inserts may use up to `freshLimit`, copies the whole pool. Lock-free:
-    /// the spare (a bucket someone took but could not link) first, then a bump CAS.
+    /// A zeroed overflow bucket, or nil if there is none for this kind of caller: new
+    /// inserts may bump the pool until they have taken `freshLimit` buckets beyond those
+    /// copies took, copies up to the whole pool and then into extension blocks (nil for a
+    /// copy: the kernel refused an extension block). Lock-free: a pop of the free stack, a
+    /// bump CAS, or a CAS push of an extension block.
+    ///
+    /// The fresh limit counts from what copies took so that a table a migration filled
+    /// densely (a rebuild of one long chain) still has room for new inserts: otherwise an
+    /// insert could rebuild the same table forever (DESIGN.md, M5).
     @inline(__always) func allocateOverflow(forCopy: Bool) -> Bucket? {
-        if loadRelaxed(spare) != 0 {
-            // [P2] acq_rel exchange: acquire pairs with the release of `giveBack`.
-            let s = exchangeAcqRel(spare, 0)
-            if s != 0 { return Bucket(s) }
-        }
-        let limit = forCopy ? poolCapacity : freshLimit
+        if loadRelaxed(freeTop) != 0, let recycled = popFree() { return recycled }
+        let capacity = poolCapacity
         var used = loadRelaxed(poolUsed)
-        while used < limit {
+        while used < capacity, forCopy || used &- loadRelaxed(copyBumps) < freshLimit {
             // The pool memory is zero from mmap and belongs to the winner alone; the order
             // of this CAS protects nothing (acq_rel only because the shim has no relaxed CAS).
             let (won, seen) = compareExchangeAcqRel(poolUsed, expected: used, desired: used + 1)
-            if won { return Bucket(poolBase &+ used * UInt64(bucketBytes)) }
+            if won {
+                if forCopy { _ = fetchAddRelaxed(copyBumps, 1) }  // policy only: relaxed
+                return Bucket(poolBase &+ used * UInt64(bucketBytes))
+            }
             used = seen
         }
-        return nil
+        return forCopy ? allocateFromExtension() : nil
     }
 
-    /// Returns an overflow bucket that was never linked (its CAS lost), emptied, for
-    /// the next append; if a spare is already parked the bucket stays unused.
+    /// Returns an overflow bucket that was never linked (its link CAS lost), emptied, to
+    /// the free stack, for the next allocation of any thread: no bucket is ever lost.
     func giveBack(_ bucket: Bucket) {
         for i in 0..<slotsPerBucket {
             storeRelaxed(bucket.control(i), 0)
             storeRelaxed(bucket.value(i), 0)
         }
-        _ = compareExchangeAcqRel(spare, expected: 0, desired: bucket.address)  // [P2]
+        var (top, tag) = (loadAcquire(freeTop), loadRelaxed(freeTag))
+        while true {
+            storeRelaxed(bucket.link, top)  // the stack's next pointer, until popped
+            // [P2] seq_cst 16-byte CAS of (top, tag): release publishes the emptied slots and
+            // the next pointer to the popper; the tag changes on every push and pop (ABA).
+            let seen = compareExchangePairSeqCst(freeTop, expected: (top, tag), desired: (bucket.address, tag &+ 1))
+            if seen == (top, tag) { return }
+            (top, tag) = seen
+        }
+    }
+
+    /// Pops the free stack, or nil if it is empty.
+    private func popFree() -> Bucket? {
+        var (top, tag) = (loadAcquire(freeTop), loadRelaxed(freeTag))
+        while top != 0 {
+            // The top may be popped and linked by another thread meanwhile: then this load
+            // reads a live link, and the CAS below fails on the tag. Pool memory lives as
+            // long as the table, which the caller's pin keeps.
+            let next = loadAcquire(Bucket(top).link)
+            // [P2] seq_cst 16-byte CAS: acquire pairs with the push's release.
+            let seen = compareExchangePairSeqCst(freeTop, expected: (top, tag), desired: (next, tag &+ 1))
+            if seen == (top, tag) {
+                storeRelaxed(Bucket(top).link, 0)
+                return Bucket(top)
+            }
+            (top, tag) = seen
+        }
+        return nil
+    }
+
+    /// One page of overflow buckets for copies beyond the pool: bucket 0 holds the next
+    /// block's address (word 0) and the buckets used (word 1), buckets 1... are handed out.
+    static var extensionBytes: Int { PageMemory.pageSize }
+
+    /// A bucket from an extension block, mapping and pushing a new block if every block is
+    /// full; nil if the kernel refuses the block.
+    @inline(never) private func allocateFromExtension() -> Bucket? {
+        let perBlock = UInt64(Self.extensionBytes / bucketBytes) - 1
+        var block = loadAcquire(extensionHead)  // [P3] pairs with the push
+        while block != 0 {
+            let used = words(block) + 1
+            var n = loadRelaxed(used)
+            while n < perBlock {
+                let (won, seen) = compareExchangeAcqRel(used, expected: n, desired: n + 1)
+                if won { return Bucket(block &+ (n + 1) * UInt64(bucketBytes)) }
+                n = seen
+            }
+            block = loadRelaxed(words(block))
+        }
+        guard let fresh = PageMemory.allocate(byteCount: Self.extensionBytes) else { return nil }
+        let newBlock = LockFreeMap.address(fresh)
+        storeRelaxed(words(newBlock) + 1, 1)  // bucket 1 is ours
+        var head = loadAcquire(extensionHead)
+        while true {
+            storeRelaxed(words(newBlock), head)
+            // [P3] acq_rel CAS: release publishes the block's header to later walkers.
+            let (pushed, seen) = compareExchangeAcqRel(extensionHead, expected: head, desired: newBlock)
+            if pushed { return Bucket(newBlock &+ UInt64(bucketBytes)) }
+            head = seen
+        }
     }
 }

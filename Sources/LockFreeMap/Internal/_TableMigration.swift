@@ -22,8 +22,14 @@ extension Stripe {
     /// (a successor of a table that was never current would break the one-migration-
     /// at-a-time rule): if it stops being current before our CAS, it has a successor
     /// already and the CAS fails. Allocates the table; the losing racer frees its own.
-    @inline(never) func startMigration(of table: Table, domain: EpochDomain) {
-        if loadAcquire(table.successor) != 0 { return }
+    ///
+    /// Returns false if the kernel refused the table's memory: the migration is then
+    /// skipped (growth and shrinking are optional: the map works on at a higher or lower
+    /// load) unless it is `required` (the table is out of room for an insert), in which
+    /// case the process stops with a message naming the size (DESIGN.md, "Out of memory").
+    @inline(never) @discardableResult
+    func startMigration(of table: Table, domain: EpochDomain, required: Bool = false) -> Bool {
+        if loadAcquire(table.successor) != 0 { return true }
         let entries = loadRelaxed(entryCount)
         let log2 = tableLog2(forEntries: entries, atLeast: loadRelaxed(initialLog2))
         // Room for every entry `table` can end up holding, as if each chain were packed
@@ -31,24 +37,37 @@ extension Stripe {
         // out or may still hand out to new inserts. (Copies into `table` itself are all
         // done: it is current.) DESIGN.md, "Migration", M5.
         let overflow = max(loadRelaxed(table.poolUsed), table.freshLimit)
-        let successor = Table.allocate(log2: log2, copyReserve: table.bucketCount + overflow)
+        let reserve = table.bucketCount + overflow
+        // Dense: at least one entry per 16 buckets, four per 4 KiB page of buckets.
+        let dense = entries &* 16 >= UInt64(1) << log2
+        guard let successor = Table.allocate(log2: log2, copyReserve: reserve, dense: dense) else {
+            if required {
+                PageMemory.outOfMemory(
+                    byteCount: Table.byteCount(log2: log2, copyReserve: reserve),
+                    for: "a table of \(UInt64(1) << log2) buckets (an insert found its table full)")
+            }
+            _ = fetchAddRelaxed(GlobalWords.skippedMigrations, 1)
+            return false
+        }
         // [M1] acq_rel CAS: release publishes the successor's header to whoever
         // acquires the successor word.
         let (installed, _) = compareExchangeAcqRel(table.successor, expected: 0, desired: successor.publishedWord)
         if !installed { successor.deallocate() }
+        return true
     }
 
     /// Makes sure `table` (current, or the successor of the current table) has a
-    /// successor: the pool of `table` is out of room for new inserts.
+    /// successor: the pool of `table` is out of room for new inserts. Stops the process
+    /// if the successor's memory cannot be had (the insert cannot proceed without it).
     @inline(never) func ensureSuccessor(of table: Table, domain: EpochDomain) {
         while loadAcquire(table.successor) == 0 {
             let word = currentWord
             if word == table.publishedWord {
-                startMigration(of: table, domain: domain)
+                startMigration(of: table, domain: domain, required: true)
             } else {
                 // `table` is still being filled by the current table's migration:
                 // finish that one first (every bucket; idempotent, no waiting).
-                finishMigration(of: Table(word & ~4095), domain: domain)
+                finishMigration(of: Table(word: word), domain: domain)
             }
         }
     }
@@ -123,6 +142,7 @@ extension Stripe {
             if next == 0 { break }
             b = Bucket(next)
         }
+        RaceWindow.widen(.afterFreeze)
         // Copy every live entry (frozen slots never change again).
         b = head
         while true {
@@ -134,6 +154,7 @@ extension Stripe {
             if next == 0 { break }
             b = Bucket(next)
         }
+        RaceWindow.widen(.beforeFlag)
         // [M3] acq_rel CAS: release makes the copies visible to whoever sees the flag.
         guard compareExchangeAcqRel(head.migrated, expected: 0, desired: 1).exchanged else { return }
         // [M4] seq_cst fetch-add: the last one acquires every earlier flagger's copies.
@@ -165,12 +186,13 @@ extension Stripe {
             if i < slotsPerBucket { continue }
             var link = loadAcquire(b.link)  // [C2]
             if link == 0 {
-                let successor = Table(successorWord & ~4095)
+                let successor = Table(word: successorWord)
                 guard let fresh = successor.allocateOverflow(forCopy: true) else {
-                    fatalError("LockFreeInt64Map: internal error: a migration ran out of its reserved pool")
+                    PageMemory.outOfMemory(byteCount: Table.extensionBytes, for: "overflow buckets of a table being migrated")
                 }
                 storeRelaxed(fresh.control(0), liveControl(hash))
                 storeRelaxed(fresh.value(0), value)
+                RaceWindow.widen(.beforeLink)
                 let (linked, seen) = compareExchangeSeqCst(b.link, expected: 0, desired: fresh.address)  // [P1]
                 if linked { return }
                 successor.giveBack(fresh)
@@ -186,6 +208,7 @@ extension Stripe {
     /// and retires `table`. Idempotent: only the first CAS succeeds, and `table` cannot
     /// be published again while the caller is pinned (it is retired, not freed).
     func publish(_ successor: UInt64, replacing table: Table, domain: EpochDomain) {
+        RaceWindow.widen(.beforePublish)
         // [S1] seq_cst CAS: release publishes the successor with every copy into it.
         let (published, _) = compareExchangeSeqCst(tableWord, expected: table.publishedWord, desired: successor)
         guard published else { return }

@@ -118,7 +118,7 @@ extension Stripe {
             case .missing: break
             }
             // [M1] acquire: pairs with the release of the CAS that installed the successor.
-            word = loadAcquire(Table(word & ~4095).successor)
+            word = loadAcquire(Table(word: word).successor)
         }
     }
 
@@ -133,7 +133,7 @@ extension Stripe {
     ) -> UpsertOutcome {
         var word = beginWrite(domain: domain, record: record)
         outer: while true {
-            let table = Table(word & ~4095)
+            let table = Table(word: word)
             let head = Table.bucket(ofWord: word, hash: hash)
             if let i = Self.slotIndex(in: head, of: hash) {
                 // The common case: the key's slot is in its head bucket.
@@ -185,6 +185,7 @@ extension Stripe {
                     }
                     storeRelaxed(fresh.control(0), liveControl(hash))
                     storeRelaxed(fresh.value(0), insertion)
+                    RaceWindow.widen(.beforeLink)
                     let before = fetchAddRelaxed(entryCount, 1)
                     // [P1] seq_cst CAS of the null link: LP(insert); its release publishes
                     // the bucket's words.
@@ -249,7 +250,7 @@ extension Stripe {
     ) -> RemoveOutcome {
         var word = beginWrite(domain: domain, record: record)
         outer: while true {
-            let table = Table(word & ~4095)
+            let table = Table(word: word)
             let head = Table.bucket(ofWord: word, hash: hash)
             if let i = Self.slotIndex(in: head, of: hash) {
                 if let outcome = removeFromSlot(head, i, domain: domain, where: shouldRemove) { return outcome }
@@ -314,7 +315,7 @@ extension Stripe {
     /// that migrations retired.
     @inline(__always) func beginWrite(domain: EpochDomain, record: AtomicWord) -> UInt64 {
         let word = currentWord
-        let table = Table(word & ~4095)
+        let table = Table(word: word)
         if loadRelaxed(table.successor) != 0 { helpMigration(table, domain: domain) }
         if loadRelaxed(retiredHead) != 0, domain.tick(record) { collectRetiredTables(domain: domain) }
         return word
@@ -324,6 +325,9 @@ extension Stripe {
     /// current table is loaded past its limit, or help finish a migration under way.
     @inline(__always) func afterInsert(entries: UInt64, domain: EpochDomain) {
         let table = current
+        // A presized table starts advised against huge pages (it may stay sparse); once
+        // it holds one entry per 16 buckets, most of its 4 KiB pages are touched anyway.
+        if entries == table.bucketCount >> 4 { table.adviseHugePages() }
         guard exceedsGrowthLoad(entries: entries, log2: table.log2) else { return }
         if loadAcquire(table.successor) == 0 {
             startMigration(of: table, domain: domain)

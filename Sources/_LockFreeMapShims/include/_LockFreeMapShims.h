@@ -193,15 +193,32 @@ bool _lfm_built_with_tsan(void);
 /// seccomp filters). Idempotent.
 bool _lfm_membarrier_register(void);
 
-/// Issues membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED): on return, every other
+/// Issues membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED): on success, every other
 /// running thread of the process has executed a full memory barrier at some point
-/// during the call. Only valid after `_lfm_membarrier_register()` returned true.
-void _lfm_membarrier(void);
+/// during the call. Returns 0 on success, else the errno the kernel gave (ENOMEM,
+/// EPERM, ...), or ENOSYS where the call does not exist: then nothing was ordered.
+/// Only meaningful after `_lfm_membarrier_register()` returned true.
+int _lfm_membarrier(void);
 
-/// Process-wide words of the map's reclamation (an epoch, a registry head, ...),
-/// 64-byte aligned, zero at start, only ever accessed through the atomics above.
-/// Word 0 is alone on its cache line; words 8... hold rarely written state.
+/// Process-wide words of the map's reclamation and memory (an epoch, a registry
+/// head, ...), 64-byte aligned, zero at start, only ever accessed through the
+/// atomics above. Word 0 is alone on its cache line; words 8... hold rarely written
+/// state. Swift names each word in `_GlobalWords.swift`.
+#define LFM_GLOBAL_WORD_COUNT 32
 uint64_t *_lfm_global_words(void);
+
+/// A per-thread xorshift64 step (state seeded from the thread's address on first
+/// use). Only for the test-only race-widening mode: not a source of randomness.
+extern _Thread_local uint64_t _lfm_thread_noise;
+LFM_INLINE uint64_t _lfm_thread_noise_next(void) {
+  uint64_t x = _lfm_thread_noise;
+  if (x == 0) x = (uint64_t)(uintptr_t)&_lfm_thread_noise | 1;
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  _lfm_thread_noise = x;
+  return x;
+}
 
 /// The calling thread's reclamation record (0 until set). Thread-local.
 extern _Thread_local uint64_t _lfm_thread_record;
