@@ -6,6 +6,10 @@ import PackageDescription
 
 let package = Package(
     name: "LockFreeMap",
+    // Apple platforms: the tests and benchmarks use Synchronization's Atomic and Mutex
+    // (macOS 15, iOS 18, tvOS 18, visionOS 2). Linux ignores this. No watchOS: arm64_32 is
+    // a 32-bit platform.
+    platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .visionOS(.v2)],
     products: [
         .library(name: "LockFreeMap", targets: ["LockFreeMap"]),
         .executable(name: "map-bench", targets: ["map-bench"]),

@@ -1,5 +1,11 @@
 import Foundation
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 @testable import MapBenchCore
 
 /// Test sizes and seeds from the environment: short by default, `LOCKFREEMAP_LONG=1` long,
@@ -32,7 +38,12 @@ func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
 func sched_yieldShim() { _ = sched_yield() }
 
 /// Whether this process runs under ThreadSanitizer (its runtime is linked in).
+/// (glibc's RTLD_DEFAULT is a null handle, which Swift does not import; Darwin's is -2.)
+#if canImport(Darwin)
+let underThreadSanitizer = dlsym(RTLD_DEFAULT, "__tsan_init") != nil
+#else
 let underThreadSanitizer = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__tsan_init") != nil
+#endif
 
 /// Maps whose state is guarded by `Synchronization.Mutex`. ThreadSanitizer cannot see that
 /// lock (the futex code is in the uninstrumented Synchronization library) and reports every

@@ -1,4 +1,10 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 
 /// Epoch-based reclamation for the baselines whose readers follow pointers that writers
@@ -88,8 +94,9 @@ final class EpochReclaimer: @unchecked Sendable {
             ownerWord(i).initialize(to: Atomic(0))
         }
         let rc = pthread_key_create(&key) { raw in
-            // Thread exit: hand leftovers to the orphan list and free the slot.
-            guard let raw else { return }
+            // Thread exit: hand leftovers to the orphan list and free the slot. (The argument
+            // is optional on Linux, not on Darwin: <pthread.h> `void (* _Nullable)(void *)`.)
+            guard let raw = raw as UnsafeMutableRawPointer? else { return }
             EpochReclaimer.shared.threadExited(raw.assumingMemoryBound(to: ThreadState.self))
         }
         precondition(rc == 0, "pthread_key_create failed: \(rc)")

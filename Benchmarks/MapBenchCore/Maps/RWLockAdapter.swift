@@ -1,4 +1,10 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `rwlock`: a Dictionary behind a `pthread_rwlock_t`; reads share the lock, writes take it
 /// exclusively. glibc's default kind prefers readers.

@@ -1,4 +1,10 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `clock_gettime(CLOCK_MONOTONIC)` in nanoseconds: the clock of the peers' timed samples.
 @inline(__always)

@@ -1,4 +1,10 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One worker's latency samples (nanoseconds, saturated to UInt32), in memory reused from
 /// cell to cell and touched before timing starts, so that the timed loop neither allocates

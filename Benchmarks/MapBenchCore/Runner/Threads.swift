@@ -1,4 +1,10 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A real OS thread running `body` (never a task on the cooperative pool, which the timed
 /// loops would block). Join it with `joinThread`.
@@ -8,13 +14,23 @@ func startThread(_ body: @escaping @Sendable () -> Void) -> pthread_t {
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }
     }
     let context = Unmanaged.passRetained(Start(body)).toOpaque()
-    var thread = pthread_t()
-    let rc = pthread_create(&thread, nil, { raw in
+    // `pthread_t` is an integer on Linux, a non-null pointer on Darwin, where pthread_create
+    // fills a `pthread_t?` (<pthread.h>: `pthread_t _Nullable * _Nonnull`).
+    #if canImport(Darwin)
+    var created: pthread_t?
+    #else
+    var created = pthread_t()
+    #endif
+    let rc = pthread_create(&created, nil, { raw in
         Unmanaged<Start>.fromOpaque(raw!).takeRetainedValue().body()
         return nil
     }, context)
     precondition(rc == 0, "pthread_create failed: \(rc)")
-    return thread
+    #if canImport(Darwin)
+    return created!
+    #else
+    return created
+    #endif
 }
 
 /// Waits for a thread started by `startThread`.

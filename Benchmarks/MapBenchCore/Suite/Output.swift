@@ -1,4 +1,10 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Writes `text` to a file descriptor in full, unbuffered: table rows reach a pipe as they are
 /// produced, and rows and the progress line never interleave mid-line.

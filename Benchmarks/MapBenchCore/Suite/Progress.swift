@@ -1,4 +1,10 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The live progress line on stderr ("cell i of n, elapsed, estimate left"), drawn with `\r`
 /// and only when stderr is a terminal, so that logs and pipes stay clean.

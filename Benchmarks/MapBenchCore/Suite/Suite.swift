@@ -45,11 +45,18 @@ final class Suite {
 
     /// CPUs, model, load average.
     static func machine() -> String {
+        #if canImport(Darwin)
+        // No /proc: the CPU's name and the load average from sysctl and getloadavg.
+        let model = DarwinTask.cpuBrand() ?? "unknown CPU"
+        var loads = [Double](repeating: 0, count: 3)
+        let load = getloadavg(&loads, 3) == 3 ? loads.map { String(format: "%.2f", $0) }.joined(separator: " ") : "?"
+        #else
         let model = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
             .split(separator: "\n").first { $0.hasPrefix("model name") }?
             .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?
             .split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+        #endif
         return "\(onlineCPUCount()) CPUs, \(model), load average \(load)"
     }
 

@@ -1,4 +1,10 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Zipfian ranks over `0 ..< n` with exponent theta, the generator of YCSB (after Gray et al.,
 /// "Quickly generating billion-record synthetic databases", SIGMOD 1994). Rank r is used as

@@ -181,11 +181,8 @@ import Testing
                     "sanitizers keep freed memory in quarantine and shadow memory"))
     func releasedMapsReturnTheirMemory() async {
         await #expect(processExitsWith: .success) {
-            func residentBytes() -> Int {
-                guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
-                      let pages = Int(statm.split(separator: " ")[1]) else { return 0 }
-                return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
-            }
+            // /proc/self/statm's resident pages times the page size on Linux (task_info on Darwin).
+            func residentBytes() -> Int { StressResidentMemory.bytes() ?? 0 }
             func fillAndRelease() {
                 let map = LockFreeInt64Map()
                 for i in 0..<100_000 { map.insertValue(Int64(i), forKey: Int64(i)) }

@@ -1,4 +1,10 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What the pause harness's workers do.
 enum PauseWorkload: Sendable {
@@ -107,7 +113,7 @@ enum PauseHarness {
             } })
             let team = PauseTeam(threads: workers, statPaths: (0 ..< configuration.workerCount).map { worker in
                 while threadIDs[worker].pointee.load(ordering: .acquiring) == 0 { sched_yield() }
-                return ThreadActivity.statPath(threadID: threadIDs[worker].pointee.load(ordering: .acquiring))
+                return ThreadActivity.stateSource(threadID: threadIDs[worker].pointee.load(ordering: .acquiring))
             }, progress: progress)
             sleep(nanoseconds: 5_000_000) // let the workers get going (and the map start growing)
             // Pause until enough pauses count (excused or spoiled ones do not), within a budget.
@@ -163,8 +169,8 @@ enum PauseHarness {
     private struct PauseTeam {
         /// The worker threads, in worker order.
         var threads: StressThreads
-        /// Their `/proc` stat files, in worker order.
-        var statPaths: [[CChar]]
+        /// Where their scheduler states are read (`/proc` stat files on Linux), in worker order.
+        var statPaths: [ThreadActivity.StateSource]
         /// Their completed-operation counters.
         var progress: StressCounters
 
@@ -177,7 +183,7 @@ enum PauseHarness {
 
         /// Whether every worker but `excluded` is runnable (state 'R') right now.
         func allRunnable(excluding excluded: Int) -> Bool {
-            statPaths.indices.allSatisfy { $0 == excluded || ThreadActivity.state(statPath: statPaths[$0]) == UInt8(ascii: "R") }
+            statPaths.indices.allSatisfy { $0 == excluded || ThreadActivity.state(of: statPaths[$0]) == UInt8(ascii: "R") }
         }
     }
 
@@ -225,44 +231,9 @@ enum PauseHarness {
         if observation.delivered {
             // Only after the pause: reading and parsing allocates, and the victim may have been
             // paused holding an allocator lock.
-            (observation.location, observation.inSystemLibrary) = locate(PauseSignal.lastInterruptedAddress)
+            (observation.location, observation.inSystemLibrary) = CodeLocation.locate(PauseSignal.lastInterruptedAddress)
         }
         return observation
-    }
-
-    /// Names the mapped file containing `address` ("library+offset", the offset as addr2line
-    /// takes it) from `/proc/self/maps`, and whether it is the C library, the loader or a
-    /// sanitizer runtime.
-    private static func locate(_ address: UInt) -> (String, Bool) {
-        for line in readWholeFile("/proc/self/maps").split(separator: "\n") {
-            // "start-end perms offset dev inode   path"
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            let range = fields.first?.split(separator: "-") ?? []
-            guard fields.count >= 6, range.count == 2,
-                  let start = UInt(range[0], radix: 16), let end = UInt(range[1], radix: 16),
-                  let fileOffset = UInt(fields[2], radix: 16),
-                  (start ..< end).contains(address) else { continue }
-            let path = fields[5...].joined(separator: " ")
-            let library = path.split(separator: "/").last.map(String.init) ?? path
-            let system = library.hasPrefix("libc.so") || library.hasPrefix("ld-linux") || library.hasPrefix("libclang_rt")
-            return ("\(library)+0x\(String(address - start + fileOffset, radix: 16))", system)
-        }
-        return ("unmapped 0x\(String(address, radix: 16))", false)
-    }
-
-    /// The contents of a (small, procfs) file as text; empty if it cannot be read.
-    private static func readWholeFile(_ path: String) -> String {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { return "" }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let length = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            guard length > 0 else { break }
-            bytes.append(contentsOf: chunk[0 ..< length])
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Monotonic time in nanoseconds.

@@ -1,4 +1,10 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 
 /// Pausing a chosen thread at an arbitrary instruction: the controller sends it `SIGUSR2` with
@@ -69,12 +75,8 @@ enum PauseSignal {
     private static let installation: Void = {
         // Touch the slots first: their lazy initialization must not happen inside the handler.
         _ = pauseSignalSlots
-        var action = sigaction()
-        action.__sigaction_handler.sa_sigaction = pauseSignalHandler
-        action.sa_flags = SA_SIGINFO | SA_RESTART
-        sigemptyset(&action.sa_mask)
-        let status = sigaction(PauseSignal.number, &action, nil)
-        precondition(status == 0, "sigaction(SIGUSR2) failed")
+        let installed = SignalAction.install(PauseSignal.number, flags: SA_RESTART, infoHandler: pauseSignalHandler)
+        precondition(installed, "sigaction(SIGUSR2) failed")
     }()
 }
 
@@ -92,8 +94,9 @@ private func pauseSignalHandler(_: Int32, _: UnsafeMutablePointer<siginfo_t>?, _
     let savedErrno = errno
     var address = 0
     if let context {
-        // x86_64 Linux: the interrupted instruction pointer is gregs[REG_RIP], REG_RIP == 16.
-        address = Int(context.assumingMemoryBound(to: ucontext_t.self).pointee.uc_mcontext.gregs.16)
+        // x86_64 Linux: the interrupted instruction pointer is gregs[REG_RIP], REG_RIP == 16
+        // (SignalAction.interruptedAddress, which also knows arm64 and Darwin).
+        address = SignalAction.interruptedAddress(context)
     }
     PauseSignal.slot(.interruptedAddress).pointee.store(address, ordering: .relaxed)
     // Release: the controller that sees the new count also sees the address.

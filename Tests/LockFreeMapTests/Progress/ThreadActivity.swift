@@ -1,9 +1,20 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What the scheduler says about a thread, to tell a worker that is blocked (sleeping on a lock:
 /// a stall) from one that is runnable but was not given a processor (the machine is busy: no
 /// verdict). Used only outside the hot loops.
+/// Linux reads /proc; Darwin asks the kernel with thread_info (ThreadActivity+Darwin.swift).
 enum ThreadActivity {
+    #if !canImport(Darwin)
+    /// Where a thread's scheduler state is read from: its /proc stat file, as a C string.
+    typealias StateSource = [CChar]
+
     /// The calling thread's kernel thread id, from the `/proc/thread-self` link
     /// ("<pid>/task/<tid>"). Glibc's `gettid()` is not visible to Swift.
     static func currentThreadID() -> Int {
@@ -28,14 +39,14 @@ enum ThreadActivity {
 
     /// The path of thread `threadID`'s stat file, as a C string, built ahead of time so that
     /// reading the state later allocates nothing.
-    static func statPath(threadID: Int) -> [CChar] {
+    static func stateSource(threadID: Int) -> StateSource {
         Array("/proc/self/task/\(threadID)/stat".utf8CString)
     }
 
     /// The scheduler state letter ('R' runnable or running, 'S' sleeping, 'D' in uninterruptible
-    /// wait, ...) read from a thread's stat file (see `statPath(threadID:)`); nil if unreadable.
+    /// wait, ...) read from a thread's stat file (see `stateSource(threadID:)`); nil if unreadable.
     /// Reads into a stack buffer: no heap allocation.
-    static func state(statPath: [CChar]) -> UInt8? {
+    static func state(of statPath: StateSource) -> UInt8? {
         let descriptor = statPath.withUnsafeBufferPointer { open($0.baseAddress!, O_RDONLY) }
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
@@ -47,4 +58,5 @@ enum ThreadActivity {
             return buffer[close + 2]
         }
     }
+    #endif
 }

@@ -1,8 +1,16 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-/// The process's resident memory, as WORKLOADS.md measures it: the second field of
-/// `/proc/self/statm` (resident pages) times the page size.
+/// The process's resident memory, as WORKLOADS.md measures it: on Linux the second field of
+/// `/proc/self/statm` (resident pages) times the page size; on Darwin the task's
+/// `resident_size` (StressResidentMemory+Darwin.swift).
 enum StressResidentMemory {
+    #if !canImport(Darwin)
     /// Resident bytes now, or nil if `/proc/self/statm` cannot be read. Reads into a stack
     /// buffer with plain system calls, so sampling allocates nothing on the heap and does not
     /// disturb what it measures.
@@ -29,4 +37,5 @@ enum StressResidentMemory {
             return sawDigit ? pages * sysconf(Int32(_SC_PAGESIZE)) : nil
         }
     }
+    #endif
 }

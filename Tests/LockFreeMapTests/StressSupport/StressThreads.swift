@@ -1,4 +1,10 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 
 /// POSIX threads for the stress tests: real kernel threads, so that a test never blocks the
@@ -55,12 +61,11 @@ final class StressThreads {
     /// Starts a joinable thread running `body`.
     static func spawn(_ body: @escaping @Sendable () -> Void) -> pthread_t {
         let box = Unmanaged.passRetained(StressThreadBody(body)).toOpaque()
-        var handle = pthread_t()
-        let status = pthread_create(&handle, nil, { raw in
+        let (handle, status) = PlatformThread.create(box) { raw in
             let box = Unmanaged<StressThreadBody>.fromOpaque(raw!).takeRetainedValue()
             box.body()
             return nil
-        }, box)
+        }
         precondition(status == 0, "pthread_create failed: \(status)")
         return handle
     }

@@ -30,11 +30,10 @@ enum OSThreads {
 
     private static func start(_ body: @escaping @Sendable () -> Void) -> pthread_t {
         let context = Unmanaged.passRetained(Start(body)).toOpaque()
-        var thread = pthread_t()
-        let status = pthread_create(&thread, nil, { context in
+        let (thread, status) = PlatformThread.create(context) { context in
             Unmanaged<Start>.fromOpaque(context!).takeRetainedValue().body()
             return nil
-        }, context)
+        }
         precondition(status == 0, "pthread_create failed: \(status)")
         return thread
     }

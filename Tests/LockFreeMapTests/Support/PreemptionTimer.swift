@@ -12,32 +12,35 @@
 // nothing but sched_yield, a plain system call that takes no lock and leaves errno alone.
 // Under ThreadSanitizer, signals are handled at TSan's next safe point rather than at an
 // arbitrary instruction, so injection is coarser there but harmless.
+// Darwin has no timer_create: PreemptionTimer+Darwin.swift sends the same signal from a
+// timer thread with pthread_kill instead.
 import Foundation
 
+/// The SIGURG handler (installed once): yield the processor.
+let preemptionHandlerInstalled = SignalAction.install(SIGURG, flags: SA_RESTART, plainHandler: { _ in sched_yield() })
+
+/// Lets SIGURG reach the calling thread. Threads inherit their creator's signal mask, and
+/// threads of the concurrency pool (libdispatch) block most signals: unblock ours, or it
+/// would stay pending forever.
+func unblockPreemptionSignal() {
+    var mask = sigset_t()
+    sigemptyset(&mask)
+    sigaddset(&mask, SIGURG)
+    pthread_sigmask(SIG_UNBLOCK, &mask, nil)
+}
+
+#if !canImport(Darwin)
 /// A periodic "yield now" signal aimed at the thread that started it.
 struct PreemptionTimer: ~Copyable {
     private static let signal = SIGURG
-
-    private static let handlerInstalled: Bool = {
-        var action = sigaction()
-        action.__sigaction_handler = .init(sa_handler: { _ in sched_yield() })
-        action.sa_flags = SA_RESTART
-        sigemptyset(&action.sa_mask)
-        return sigaction(PreemptionTimer.signal, &action, nil) == 0
-    }()
 
     private var timer: timer_t?
 
     /// Starts interrupting the calling thread every `intervalMicroseconds`. The timer must
     /// be stopped (`stop()`) on the same thread before it exits.
     init(intervalMicroseconds: Int) {
-        precondition(Self.handlerInstalled, "could not install the SIGURG handler")
-        // Threads inherit their creator's signal mask, and threads of the concurrency pool
-        // (libdispatch) block most signals: unblock ours, or it would stay pending forever.
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        sigaddset(&mask, Self.signal)
-        pthread_sigmask(SIG_UNBLOCK, &mask, nil)
+        precondition(preemptionHandlerInstalled, "could not install the SIGURG handler")
+        unblockPreemptionSignal()
 
         var event = sigevent()
         event.sigev_notify = Int32(SIGEV_THREAD_ID)
@@ -77,3 +80,4 @@ struct PreemptionTimer: ~Copyable {
         return id
     }
 }
+#endif
