@@ -215,13 +215,8 @@ extension StressSuite.Invariants {
                                 visits[key, default: 0] += 1
                                 produced += 1
                                 if slow, produced % 64 == 0 { sched_yield() }
-                                guard badEntry == nil else { continue }
-                                if stableSet.contains(key) {
-                                    if value != Self.stableValue(key) { badEntry = "stable key \(key) had value \(value)" }
-                                } else if churnSet.contains(key) {
-                                    if (value ^ key) & 0x0FFF_FFFF_FFFF_FFFF != 0 { badEntry = "churn key \(key) had value \(value)" }
-                                } else {
-                                    badEntry = "foreign key \(key) (value \(value))"
+                                if badEntry == nil {
+                                    badEntry = Self.churnEntryProblem(key, value, stableSet: stableSet, churnSet: churnSet)
                                 }
                             }
                             result.iterations += 1
