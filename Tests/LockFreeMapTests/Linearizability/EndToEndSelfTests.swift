@@ -1,5 +1,5 @@
 // End-to-end self-tests of the linearizability tooling. Against LostUpdateMap (wrappingAdd =
-// read, yield, write) the real recorder, threads and checker must find a counterexample and
+// read, yield, write) and RacyTransformMap (updateValue(forKey:with:) likewise) the real recorder, threads and checker must find a counterexample and
 // shrink it to a few operations: the concurrent rounds can fail, and then report something
 // short and readable. Against LockedReferenceMap (a mutex around a Dictionary) they must find
 // nothing: no false alarms, and (under TSan) no data race in the harness itself.
@@ -24,6 +24,19 @@ extension LinearizabilityTests {
         #expect(LinearizabilityChecker.checkRegister(violation.minimal, initial: violation.initial, cut: violation.cut)
                 == .notLinearizable)
         #expect(report.contains("LOCKFREEMAP_SEED=\(TestKnobs.seed)") && report.contains("timeline"))
+    }
+
+    /// A read-modify-write whose transform is applied without compare-and-retry is caught
+    /// too: the checker's register semantics of updateValue(forKey:with:) can fail.
+    @Test func racyTransformsOfABrokenMapAreCaught() async throws {
+        let configuration = LinearizabilityRounds.Configuration(
+            name: "broken updateWith", threads: 4, rounds: 200, keysPerRound: 1...2,
+            operationsPerThread: 1...4, roundsPerMap: 20,
+            weights: [(.updateWith, 6), (.value, 2)], seed: 23)
+        let outcome = await LinearizabilityRounds.run(configuration) { RacyTransformMap() }
+        let violation = try #require(outcome.violations.first,
+                                     "no lost transform detected in 200 rounds; \(TestKnobs.replayHint)")
+        #expect(violation.minimal.contains { if case .updateWith = $0.operation { true } else { false } })
     }
 
     /// An obviously linearizable map passes the same rounds as the real one.

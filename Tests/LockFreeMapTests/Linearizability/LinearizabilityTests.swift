@@ -2,7 +2,7 @@
 // rounds of 4-8 threads (oversubscribing the 2 cores) hammering 1-8 keys, including edge
 // keys and values, every key's recorded history of value(forKey:), containsKey, subscript
 // get/set (nil included), updateValue, insertValue, removeValue, all four compareExchange
-// forms and wrappingAdd is linearizable, also while the table grows under the operations;
+// forms, wrappingAdd, updateValue(forKey:with:) and value(forKey:orInsert:) is linearizable, also while the table grows under the operations;
 // and growth loses no entry. It also asserts that operations really overlapped, so a pass
 // is not a run that happened to be sequential.
 //
@@ -92,5 +92,17 @@ struct LinearizabilityTests {
         await Self.expectLinearizable(.init(
             name: "6 threads, 2-6 keys, growing table", threads: 6, rounds: Budget.rounds, keysPerRound: 2...6,
             operationsPerThread: 1...5, roundsPerMap: 30, fillerInsertsPerStep: 12, seed: 14))
+    }
+
+    /// 6 threads on 1-2 keys, mostly the closure-based additions (updateValue(forKey:with:)
+    /// retries its transform on every lost race; value(forKey:orInsert:) races its insert),
+    /// mixed with the writes they race against, while private fillers grow the table.
+    @Test func closureReadModifyWriteAndGetOrInsert() async {
+        await Self.expectLinearizable(.init(
+            name: "6 threads, 1-2 keys, updateWith / valueOrInsert", threads: 6, rounds: Budget.rounds,
+            keysPerRound: 1...2, operationsPerThread: 1...6, roundsPerMap: 30, fillerInsertsPerStep: 4,
+            weights: [(.updateWith, 14), (.valueOrInsert, 6), (.wrappingAdd, 3), (.compareExchange, 3),
+                      (.removeValue, 3), (.insertValue, 2), (.value, 3)],
+            seed: 15))
     }
 }

@@ -13,3 +13,15 @@ final class LostUpdateMap: ForwardingMap, @unchecked Sendable {  // adds no stat
         return sum
     }
 }
+
+/// Broken on purpose: updateValue(forKey:with:) reads, yields, then writes the transform's
+/// result unconditionally (no compare-and-retry), so concurrent transforms lose updates.
+/// Every other operation is correct.
+final class RacyTransformMap: ForwardingMap, @unchecked Sendable {  // adds no state (see ForwardingMap)
+    override func updateValue(forKey key: Int64, with transform: (Int64?) throws -> Int64?) rethrows -> Int64? {
+        let new = try transform(base.value(forKey: key))
+        sched_yield()
+        base[key] = new
+        return new
+    }
+}

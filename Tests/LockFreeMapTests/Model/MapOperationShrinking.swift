@@ -37,6 +37,14 @@ enum MapOperationShrinking {
                     .compareExchange(forKey: key, expected: expected, desired: $0)
                 }
             }
+        case .updateWith(let key, let transform):
+            result += transform.simpler().map { .updateWith(forKey: key, transform: $0) }
+        case .valueOrInsert(let key, let value):
+            result += Int64Simplicity.simpler(than: value).map { .valueOrInsert(forKey: key, value: $0) }
+        case .reserveCapacity(let n) where n > 0:
+            result += [.reserveCapacity(0), .reserveCapacity(n / 2)]
+        case .removeAllWhere(let predicate) where predicate != .all:
+            result.append(.removeAllWhere(.all))
         default:
             break
         }

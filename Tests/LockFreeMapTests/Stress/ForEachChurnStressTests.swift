@@ -31,6 +31,18 @@ extension StressSuite.Invariants {
         key ^ Int64(bitPattern: UInt64(version & 15) << 60)
     }
 
+    /// What is wrong with an entry a walk produced under churn, if anything: a stable key
+    /// must have its fixed value, a churn key a value of `churnValue`, and no other key appears.
+    static func churnEntryProblem(_ key: Int64, _ value: Int64, stableSet: Set<Int64>, churnSet: Set<Int64>) -> String? {
+        if stableSet.contains(key) {
+            return value == stableValue(key) ? nil : "stable key \(key) had value \(value)"
+        }
+        if churnSet.contains(key) {
+            return (value ^ key) & 0x0FFF_FFFF_FFFF_FFFF == 0 ? nil : "churn key \(key) had value \(value)"
+        }
+        return "foreign key \(key) (value \(value))"
+    }
+
     // Stresses: weakly consistent iteration while writers insert, remove and update a disjoint
     // key set hard enough to make the table grow (and shrink, if it does) under the iterator.
     // Every key present for the whole call (the stable set S) must be visited exactly once with
@@ -84,13 +96,7 @@ extension StressSuite.Invariants {
                         map.forEach { key, value in
                             visits[key, default: 0] += 1
                             guard badEntry == nil else { return }
-                            if stableSet.contains(key) {
-                                if value != Self.stableValue(key) { badEntry = "stable key \(key) had value \(value)" }
-                            } else if churnSet.contains(key) {
-                                if (value ^ key) & 0x0FFF_FFFF_FFFF_FFFF != 0 { badEntry = "churn key \(key) had value \(value)" }
-                            } else {
-                                badEntry = "foreign key \(key) (value \(value))"
-                            }
+                            badEntry = Self.churnEntryProblem(key, value, stableSet: stableSet, churnSet: churnSet)
                         }
                         result.calls += 1
                         result.largestVisit = max(result.largestVisit, visits.count)

@@ -62,4 +62,28 @@ final class LockedReferenceMap: MapUnderTest, @unchecked Sendable {
     func forEach(_ body: (_ key: Int64, _ value: Int64) throws -> Void) rethrows {
         for (key, value) in locked({ $0 }) { try body(key, value) }
     }
+    func updateValue(forKey key: Int64, with transform: (Int64?) throws -> Int64?) rethrows -> Int64? {
+        try locked { dictionary in
+            let new = try transform(dictionary[key])
+            dictionary[key] = new
+            return new
+        }
+    }
+    func value(forKey key: Int64, orInsert make: () throws -> Int64) rethrows -> Int64 {
+        try locked { dictionary in
+            if let current = dictionary[key] { return current }
+            let new = try make()
+            dictionary[key] = new
+            return new
+        }
+    }
+    func removeAll(where shouldBeRemoved: (_ key: Int64, _ value: Int64) throws -> Bool) rethrows -> Int {
+        try locked { dictionary in
+            let before = dictionary.count
+            dictionary = try dictionary.filter { try !shouldBeRemoved($0.key, $0.value) }
+            return before - dictionary.count
+        }
+    }
+    func reserveCapacity(_ minimumCapacity: Int) { locked { $0.reserveCapacity(minimumCapacity) } }
+    func iteratedEntries() -> [(key: Int64, value: Int64)] { locked { $0.map { ($0.key, $0.value) } } }
 }

@@ -23,15 +23,27 @@ enum MapOperation: Hashable, Sendable, CustomStringConvertible {
     case count
     case isEmpty
     case forEach
+    // Version 2 additions (API.md). Closures are data: a TransformKind or PredicateKind.
+    /// `updateValue(forKey:with:)` with the transform `transform`.
+    case updateWith(forKey: Int64, transform: TransformKind)
+    /// `value(forKey:orInsert:)` whose `make` returns `value`.
+    case valueOrInsert(forKey: Int64, value: Int64)
+    /// `removeAll(where:)` with the predicate `predicate`.
+    case removeAllWhere(PredicateKind)
+    /// `reserveCapacity(_:)`.
+    case reserveCapacity(Int)
+    /// A full `for (key, value) in map` iteration.
+    case iterate
 
     /// The key a single-key operation acts on; nil for whole-map operations.
     var key: Int64? {
         switch self {
         case .value(let key), .subscriptGet(let key), .containsKey(let key),
              .subscriptSet(let key, _), .updateValue(_, let key), .insertValue(_, let key),
-             .removeValue(let key), .compareExchange(let key, _, _), .wrappingAdd(_, let key):
+             .removeValue(let key), .compareExchange(let key, _, _), .wrappingAdd(_, let key),
+             .updateWith(let key, _), .valueOrInsert(let key, _):
             return key
-        case .removeAll, .count, .isEmpty, .forEach:
+        case .removeAll, .count, .isEmpty, .forEach, .removeAllWhere, .reserveCapacity, .iterate:
             return nil
         }
     }
@@ -49,7 +61,9 @@ enum MapOperation: Hashable, Sendable, CustomStringConvertible {
         case .compareExchange(_, let expected, let desired):
             return .compareExchange(forKey: newKey, expected: expected, desired: desired)
         case .wrappingAdd(let delta, _): return .wrappingAdd(delta, forKey: newKey)
-        case .removeAll, .count, .isEmpty, .forEach: return self
+        case .updateWith(_, let transform): return .updateWith(forKey: newKey, transform: transform)
+        case .valueOrInsert(_, let value): return .valueOrInsert(forKey: newKey, value: value)
+        case .removeAll, .count, .isEmpty, .forEach, .removeAllWhere, .reserveCapacity, .iterate: return self
         }
     }
 
@@ -69,17 +83,106 @@ enum MapOperation: Hashable, Sendable, CustomStringConvertible {
         case .count: return ".count"
         case .isEmpty: return ".isEmpty"
         case .forEach: return ".forEach"
+        case .updateWith(let key, let transform): return ".updateWith(forKey: \(SwiftLiteral.text(key)), transform: \(transform))"
+        case .valueOrInsert(let key, let value): return ".valueOrInsert(forKey: \(SwiftLiteral.text(key)), value: \(SwiftLiteral.text(value)))"
+        case .removeAllWhere(let predicate): return ".removeAllWhere(\(predicate))"
+        case .reserveCapacity(let n): return ".reserveCapacity(\(n))"
+        case .iterate: return ".iterate"
+        }
+    }
+}
+
+/// A transform for `updateValue(forKey:with:)`, as data (printable as Swift source).
+enum TransformKind: Hashable, Sendable, CustomStringConvertible {
+    /// Returns its argument: writes nothing.
+    case identity
+    /// `(v ?? 0) &+ delta`: inserts an absent key (as wrappingAdd).
+    case add(Int64)
+    /// `v.map { $0 &+ delta }`: changes only a present key.
+    case addIfPresent(Int64)
+    /// `v == x ? nil : v`: remove if equal.
+    case removeIfEqual(Int64)
+    /// `v ?? x`: insert if absent.
+    case insertIfAbsent(Int64)
+    /// Returns `x` whatever the argument (nil: remove).
+    case set(Int64?)
+
+    /// The transform's result for the current value `v` (nil = absent).
+    func apply(_ v: Int64?) -> Int64? {
+        switch self {
+        case .identity: return v
+        case .add(let delta): return (v ?? 0) &+ delta
+        case .addIfPresent(let delta): return v.map { $0 &+ delta }
+        case .removeIfEqual(let x): return v == x ? nil : v
+        case .insertIfAbsent(let x): return v ?? x
+        case .set(let x): return x
+        }
+    }
+
+    /// The same transform with its argument replaced by each simpler value (for the shrinker).
+    func simpler() -> [TransformKind] {
+        switch self {
+        case .identity: return []
+        case .add(let x): return [.identity] + Int64Simplicity.simpler(than: x).map { .add($0) }
+        case .addIfPresent(let x): return [.identity] + Int64Simplicity.simpler(than: x).map { .addIfPresent($0) }
+        case .removeIfEqual(let x): return [.identity] + Int64Simplicity.simpler(than: x).map { .removeIfEqual($0) }
+        case .insertIfAbsent(let x): return [.identity] + Int64Simplicity.simpler(than: x).map { .insertIfAbsent($0) }
+        case .set(let x?): return [.set(nil)] + Int64Simplicity.simpler(than: x).map { .set($0) }
+        case .set(nil): return [.identity]
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .identity: return ".identity"
+        case .add(let x): return ".add(\(SwiftLiteral.text(x)))"
+        case .addIfPresent(let x): return ".addIfPresent(\(SwiftLiteral.text(x)))"
+        case .removeIfEqual(let x): return ".removeIfEqual(\(SwiftLiteral.text(x)))"
+        case .insertIfAbsent(let x): return ".insertIfAbsent(\(SwiftLiteral.text(x)))"
+        case .set(let x): return ".set(\(SwiftLiteral.text(x)))"
+        }
+    }
+}
+
+/// A predicate for `removeAll(where:)`, as data (printable as Swift source).
+enum PredicateKind: Hashable, Sendable, CustomStringConvertible {
+    case all
+    case none
+    /// The value is odd.
+    case valueIsOdd
+    /// The value equals `x`.
+    case valueEquals(Int64)
+    /// The key is below `x`.
+    case keyBelow(Int64)
+
+    func matches(key: Int64, value: Int64) -> Bool {
+        switch self {
+        case .all: return true
+        case .none: return false
+        case .valueIsOdd: return value & 1 != 0
+        case .valueEquals(let x): return value == x
+        case .keyBelow(let x): return key < x
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .all: return ".all"
+        case .none: return ".none"
+        case .valueIsOdd: return ".valueIsOdd"
+        case .valueEquals(let x): return ".valueEquals(\(SwiftLiteral.text(x)))"
+        case .keyBelow(let x): return ".keyBelow(\(SwiftLiteral.text(x)))"
         }
     }
 }
 
 /// What a `MapOperation` returned, in a form that compares exactly.
 enum MapOperationResult: Hashable, Sendable, CustomStringConvertible {
-    /// value(forKey:), subscript get, updateValue, removeValue.
+    /// value(forKey:), subscript get, updateValue, removeValue, updateWith, valueOrInsert.
     case value(Int64?)
     /// containsKey, isEmpty.
     case flag(Bool)
-    /// subscript set, removeAll: nothing to compare.
+    /// subscript set, removeAll, reserveCapacity: nothing to compare.
     case done
     /// insertValue.
     case insert(inserted: Bool, currentValue: Int64)
@@ -87,9 +190,9 @@ enum MapOperationResult: Hashable, Sendable, CustomStringConvertible {
     case exchange(exchanged: Bool, original: Int64?)
     /// wrappingAdd: the new value.
     case sum(Int64)
-    /// count.
+    /// count; removeAllWhere: how many it removed.
     case count(Int)
-    /// forEach: every (key, value) the body saw, sorted by key; a key seen twice appears twice.
+    /// forEach, iterate: every (key, value) the body saw, sorted by key; a key seen twice appears twice.
     case entries([KeyValuePair])
 
     var description: String {
@@ -149,7 +252,14 @@ extension MapOperation {
         case .wrappingAdd(let delta, _):
             let sum = (state ?? 0) &+ delta
             return (.sum(sum), sum)
-        case .removeAll, .count, .isEmpty, .forEach:
+        case .updateWith(_, let transform):
+            // The stored value after the step is the transform of the value before.
+            let stored = transform.apply(state)
+            return (.value(stored), stored)
+        case .valueOrInsert(_, let value):
+            if let state { return (.value(state), state) }
+            return (.value(value), value)
+        case .removeAll, .count, .isEmpty, .forEach, .removeAllWhere, .reserveCapacity, .iterate:
             preconditionFailure("\(self) is not a single-key operation")
         }
     }
@@ -169,8 +279,14 @@ extension MapOperation {
             return .count(model.count)
         case .isEmpty:
             return .flag(model.isEmpty)
-        case .forEach:
+        case .forEach, .iterate:
             return .entries(model.map { KeyValuePair(key: $0.key, value: $0.value) }.sorted())
+        case .removeAllWhere(let predicate):
+            let before = model.count
+            model = model.filter { !predicate.matches(key: $0.key, value: $0.value) }
+            return .count(before - model.count)
+        case .reserveCapacity:
+            return .done
         default:
             preconditionFailure("unreachable: single-key operations are handled above")
         }
@@ -211,6 +327,17 @@ extension MapOperation {
             var seen: [KeyValuePair] = []
             map.forEach { key, value in seen.append(KeyValuePair(key: key, value: value)) }
             return .entries(seen.sorted())
+        case .updateWith(let key, let transform):
+            return .value(map.updateValue(forKey: key, with: transform.apply))
+        case .valueOrInsert(let key, let value):
+            return .value(map.value(forKey: key, orInsert: { value }))
+        case .removeAllWhere(let predicate):
+            return .count(map.removeAll(where: predicate.matches))
+        case .reserveCapacity(let n):
+            map.reserveCapacity(n)
+            return .done
+        case .iterate:
+            return .entries(map.iteratedEntries().map { KeyValuePair(key: $0.key, value: $0.value) }.sorted())
         }
     }
 }

@@ -9,11 +9,12 @@ struct MapOperationGenerator: Sendable {
     enum Kind: CaseIterable, Sendable {
         case value, subscriptGet, containsKey, subscriptSet, updateValue, insertValue
         case removeValue, compareExchange, wrappingAdd, removeAll, count, isEmpty, forEach
+        case updateWith, valueOrInsert, removeAllWhere, reserveCapacity, iterate
 
         /// Kinds that touch one key: the only ones a linearizability round records.
         static let singleKey: [Kind] = [
             .value, .subscriptGet, .containsKey, .subscriptSet, .updateValue, .insertValue,
-            .removeValue, .compareExchange, .wrappingAdd,
+            .removeValue, .compareExchange, .wrappingAdd, .updateWith, .valueOrInsert,
         ]
     }
 
@@ -37,26 +38,27 @@ struct MapOperationGenerator: Sendable {
         (.value, 8), (.subscriptGet, 4), (.containsKey, 6), (.subscriptSet, 6),
         (.updateValue, 10), (.insertValue, 8), (.removeValue, 8), (.compareExchange, 12),
         (.wrappingAdd, 8), (.removeAll, 1), (.count, 3), (.isEmpty, 2), (.forEach, 2),
+        (.updateWith, 10), (.valueOrInsert, 6), (.removeAllWhere, 1), (.reserveCapacity, 1), (.iterate, 2),
     ]
 
     /// Single-key kinds only, writes and compare-exchange favoured (for concurrent rounds).
     static let singleKeyWeights: [(kind: Kind, weight: Int)] = [
         (.value, 8), (.subscriptGet, 2), (.containsKey, 4), (.subscriptSet, 5),
         (.updateValue, 8), (.insertValue, 8), (.removeValue, 8), (.compareExchange, 14),
-        (.wrappingAdd, 10),
+        (.wrappingAdd, 10), (.updateWith, 12), (.valueOrInsert, 6),
     ]
 
     /// Inserting kinds dominate: the key space fills up and the table grows.
     static let growingWeights: [(kind: Kind, weight: Int)] = [
         (.value, 6), (.containsKey, 2), (.subscriptSet, 6), (.updateValue, 16),
         (.insertValue, 16), (.removeValue, 3), (.compareExchange, 8), (.wrappingAdd, 12),
-        (.count, 1),
+        (.count, 1), (.updateWith, 8), (.valueOrInsert, 6),
     ]
 
     /// Removing kinds dominate: the map drains (a table that shrinks does so here).
     static let drainingWeights: [(kind: Kind, weight: Int)] = [
         (.value, 6), (.containsKey, 2), (.subscriptSet, 6), (.updateValue, 2),
-        (.removeValue, 24), (.compareExchange, 12), (.wrappingAdd, 1), (.count, 1),
+        (.removeValue, 24), (.compareExchange, 12), (.wrappingAdd, 1), (.count, 1), (.updateWith, 6),
     ]
 
     /// A small key pool: all of `EdgeValues.extended`, then 3, 4, ... up to `poolSize`
@@ -113,6 +115,33 @@ struct MapOperationGenerator: Sendable {
         case .count: return .count
         case .isEmpty: return .isEmpty
         case .forEach: return .forEach
+        case .updateWith: return .updateWith(forKey: key, transform: transform(using: &rng, current: current?(key)))
+        case .valueOrInsert: return .valueOrInsert(forKey: key, value: value(using: &rng))
+        case .removeAllWhere:
+            let predicate: PredicateKind = switch rng.index(below: 6) {
+            case 0: .all
+            case 1: .none
+            case 2, 3: .valueIsOdd
+            case 4: .valueEquals(value(using: &rng))
+            default: .keyBelow(rng.element(of: keys))
+            }
+            return .removeAllWhere(predicate)
+        case .reserveCapacity: return .reserveCapacity(rng.element(of: [0, 1, 100, 3_000, 20_000]))
+        case .iterate: return .iterate
+        }
+    }
+
+    /// A transform for updateWith. With the model's value for the key (`current`), the
+    /// equality-based transforms often match it.
+    private func transform(using rng: inout SeededRandom, current: Int64??) -> TransformKind {
+        let x: Int64 = if let current = current ?? nil, rng.chance(1, in: 2) { current } else { value(using: &rng) }
+        switch rng.index(below: 8) {
+        case 0: return .identity
+        case 1, 2: return .add(rng.chance(1, in: 2) ? rng.element(of: [1, -1, .max, .min]) : x)
+        case 3: return .addIfPresent(x)
+        case 4: return .removeIfEqual(x)
+        case 5: return .insertIfAbsent(x)
+        default: return .set(rng.chance(1, in: 4) ? nil : x)
         }
     }
 

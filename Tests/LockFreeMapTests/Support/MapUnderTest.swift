@@ -32,10 +32,27 @@ protocol MapUnderTest: AnyObject, Sendable {
     var isEmpty: Bool { get }
     /// Calls `body` once per entry (weakly consistent under concurrent writers).
     func forEach(_ body: (_ key: Int64, _ value: Int64) throws -> Void) rethrows
+    // Version 2 additions.
+    /// Read-modify-write with `transform`; returns the value stored (nil = absent).
+    @discardableResult func updateValue(forKey key: Int64, with transform: (Int64?) throws -> Int64?) rethrows -> Int64?
+    /// Get-or-insert.
+    func value(forKey key: Int64, orInsert make: () throws -> Int64) rethrows -> Int64
+    /// Removes the entries matching the predicate; returns how many.
+    @discardableResult func removeAll(where shouldBeRemoved: (_ key: Int64, _ value: Int64) throws -> Bool) rethrows -> Int
+    /// Prepares room for `minimumCapacity` entries.
+    func reserveCapacity(_ minimumCapacity: Int)
+    /// Every entry produced by one full for-in iteration, in iteration order.
+    func iteratedEntries() -> [(key: Int64, value: Int64)]
 }
 
-/// The real map already has exactly this surface.
-extension LockFreeInt64Map: MapUnderTest {}
+/// The real map already has exactly this surface (iteration is its Sequence conformance).
+extension LockFreeInt64Map: MapUnderTest {
+    func iteratedEntries() -> [(key: Int64, value: Int64)] {
+        var entries: [(key: Int64, value: Int64)] = []
+        for (key, value) in self { entries.append((key, value)) }
+        return entries
+    }
+}
 
 /// The values every Int64 test must cover as keys and as values: API.md allows all 2^64,
 /// and these are the ones a sentinel, a sign bug or an overflow would hit first.
