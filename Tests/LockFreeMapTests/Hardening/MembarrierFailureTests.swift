@@ -10,6 +10,8 @@ import Musl
 import Darwin
 #endif
 import Dispatch
+import Foundation
+import Synchronization
 @_spi(Testing) import LockFreeMap
 import Testing
 
@@ -39,15 +41,16 @@ struct MembarrierFailureTests {
             }
             idle.start()
             registered.wait()
-            // Growth retires tables for reclamation to free.
-            for key in Int64(0)..<50_000 { map[key] = key }
             LockFreeInt64Map.injectMembarrierFailure(errno: EPERM)
             let before = LockFreeInt64Map.reclamationEpoch
             if LockFreeInt64Map.tryAdvanceReclamationEpoch() { exit(10) }  // advanced on a failed barrier
             if LockFreeInt64Map.reclamationEpoch != before { exit(11) }
             if LockFreeInt64Map.reclamationMode != "symmetric after membarrier failure" { exit(12) }
             if LockFreeInt64Map.membarrierFailure != EPERM { exit(13) }
-            // This thread pins symmetrically now; the idle one has not: no advance, no free.
+            // Growth now retires tables in this epoch. This thread pins symmetrically; the idle
+            // one has not since the switch: no advance, so none of them may be freed.
+            for key in Int64(0)..<50_000 { map[key] = key }
+            map.collectRetiredTables()
             let retired = map.retiredTableCount
             if retired == 0 { exit(14) }
             for _ in 0..<10 {
@@ -77,8 +80,7 @@ struct MembarrierFailureTests {
             _ = map.value(forKey: 0)
             let keys: Int64 = 20_000
             for key in 0..<keys { map[key] = key &* 3 }
-            let wrong = UnsafeMutablePointer<Int>.allocate(capacity: 1)
-            wrong.initialize(to: 0)
+            let wrong = Atomic<Int>(0)
             DispatchQueue.concurrentPerform(iterations: 3) { worker in
                 if worker == 0 {
                     // Growth and churn on other keys, so tables are retired and freed.
@@ -89,11 +91,11 @@ struct MembarrierFailureTests {
                     }
                 } else {
                     for _ in 0..<40 {
-                        for key in 0..<keys where map[key] != key &* 3 { wrong.pointee += 1 }
+                        for key in 0..<keys where map[key] != key &* 3 { wrong.add(1, ordering: .relaxed) }
                     }
                 }
             }
-            if wrong.pointee != 0 { exit(1) }
+            if wrong.load(ordering: .relaxed) != 0 { exit(1) }
             if map.count != Int(keys) { exit(2) }
             do { try map.checkInvariants() } catch { exit(3) }
         }

@@ -1,6 +1,13 @@
 // A presized map is address space, touched only as entries arrive: its bucket arrays are
 // advised against transparent huge pages until they are dense (docs/DESIGN.md, "Huge
 // pages"). Before, 5,000 inserts into a map presized for 20,000,000 made 1 GiB resident.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 @_spi(Testing) import LockFreeMap
 import Testing
 
