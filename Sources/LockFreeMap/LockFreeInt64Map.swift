@@ -27,8 +27,9 @@
 /// ## Progress
 /// Lock-free: no operation takes a lock, spins on a flag, or waits for another
 /// thread, and a thread stopped at any instruction never prevents the others from
-/// completing theirs. Reads are wait-free on Linux, where the map uses `membarrier`,
-/// and lock-free elsewhere. Growth is incremental and lock-free too.
+/// completing theirs. Reads are lock-free too (a read that keeps meeting new
+/// migrations follows their tables), and never retry their pin on Linux, where the map
+/// uses `membarrier`. Growth is incremental and lock-free.
 /// No call suspends; every call may be made from any thread, task or actor.
 ///
 /// ## Memory
