@@ -14,13 +14,14 @@ extension LockFreeInt64Map {
     /// migration that inserts use (finishing one already under way rather than waiting
     /// for it), so readers and writers continue meanwhile and every entry keeps its value.
     /// It allocates the new tables; the old ones are freed by reclamation.
-    /// - Precondition: `minimumCapacity >= 0` (checked in every build configuration).
+    /// - Precondition: `0 <= minimumCapacity <= maximumCapacity` (checked in every build
+    ///   configuration, with a message that names the value).
+    ///
+    /// Stops the process with a message naming the size if the kernel refuses a table's
+    /// memory.
     /// - Complexity: O(entries + new buckets).
     public func reserveCapacity(_ minimumCapacity: Int) {
-        if minimumCapacity < 0 {
-            // fatalError, not precondition: its message survives -O builds.
-            fatalError("LockFreeInt64Map.reserveCapacity(_:): minimumCapacity must be >= 0, got \(minimumCapacity)")
-        }
+        MapCore.checkCapacity(minimumCapacity, in: "reserveCapacity(_:)")
         let log2 = MapCore.initialLog2(minimumCapacity: minimumCapacity)
         let pin = core.domain.pin()
         defer { core.domain.unpin(pin) }

@@ -55,7 +55,7 @@ extension LockFreeInt64Map: Sequence {
             var ranges = 0
             while buffer.isEmpty, ranges < Self.rangesPerRefill, position < iterationPositionEnd {
                 let word = s.currentWord
-                let (bucket, end) = Stripe.bucketRange(containing: position, log2: word & 63)
+                let (bucket, end) = Stripe.bucketRange(containing: position, log2: Table.log2(ofWord: word))
                 let stripeIndex = stripe
                 s.visitLiveEntries(tableWord: word, bucket: bucket, positions: position..<end, domain: core.domain) {
                     hash, value in

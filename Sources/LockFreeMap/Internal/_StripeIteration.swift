@@ -48,19 +48,25 @@ extension Stripe {
         tableWord: UInt64, bucket b: UInt64, positions range: Range<UInt64>, domain: EpochDomain,
         _ body: (_ hash: UInt64, _ value: UInt64) -> Void
     ) {
-        let table = Table(tableWord & ~4095)
+        let table = Table(word: tableWord)
         let head = table.bucket(b)
         if loadAcquire(head.control(0)) & slotFrozen != 0 {  // [C1]
             // Freezing goes in chain order (T4): an unfrozen slot 0 means no entry of the
             // chain had moved on when we read it; a frozen one means we visit only there.
             let successor = moveOn(from: table, head: head, domain: domain)
-            let log2 = successor & 63
+            let log2 = Table.log2(ofWord: successor)
             let shift = UInt64(lowHashBits) - log2
             var prefix = range.lowerBound >> shift
             let last = (range.upperBound - 1) >> shift
             while prefix <= last {
+                // Only the part of `range` that this successor bucket holds: when the
+                // successor is smaller (a shrink), several buckets of a larger table lead to
+                // one bucket of it, and each may visit there only its own positions.
+                // (Passing `range` whole produced a key twice when a grown table shrank
+                // back during one refill.) `range` stays within the bucket being visited.
+                let part = Swift.max(range.lowerBound, prefix << shift) ..< Swift.min(range.upperBound, (prefix + 1) << shift)
                 visitLiveEntries(tableWord: successor, bucket: reversedBits(prefix, width: log2),
-                                 positions: range, domain: domain, body)
+                                 positions: part, domain: domain, body)
                 prefix += 1
             }
             return

@@ -16,13 +16,15 @@ extension Stripe {
         }
         while true {
             let word = currentWord
-            if word & 63 >= target { return }
-            let table = Table(word & ~4095)
+            if Table.log2(ofWord: word) >= target { return }
+            let table = Table(word: word)
             // Either a migration is under way (perhaps to a smaller table, started before
             // the floor rose: finish it and look again) or we start one, sized from
             // max(entries, floor) >= target. finishMigration moves every bucket not moved
             // and publishes; if another thread publishes first, the next loop sees it.
-            if loadAcquire(table.successor) == 0 { startMigration(of: table, domain: domain) }  // [M1]
+            // Required: reserving is not optional work, so a table that cannot be mapped
+            // stops with a message naming its size (instead of looping here for ever).
+            if loadAcquire(table.successor) == 0 { startMigration(of: table, domain: domain, required: true) }  // [M1]
             finishMigration(of: table, domain: domain)
         }
     }
