@@ -1,8 +1,14 @@
 // Concurrent stress of the version 2 additions: removeAll(where:) against writers changing
 // the values it may be removing, and for-in iteration (the resumable iterator) against churn,
 // migrations and a full growth of its stripe between two calls of next().
-@_spi(Testing) import LockFreeMap
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+@_spi(Testing) import LockFreeMap
 import Synchronization
 import Testing
 
