@@ -10,9 +10,12 @@ import LockFreeMap
     }
     hits.insertValue(-1, forKey: .min)
     let swapped = hits.compareExchange(forKey: 42, expected: 8, desired: 0)
-    #expect(hits[7] == 8)
+    hits.updateValue(forKey: 7) { ($0 ?? 0) * 2 }
+    let total = hits.reduce(0) { $0 + $1.value }
+    #expect(hits[7] == 16)
     #expect(swapped.exchanged && swapped.original == 8)
     #expect(hits.count == 1_001)
     #expect(hits[.min] == -1)
-    #expect("\(hits[7] ?? 0) \(swapped) \(hits.count)" == "8 (exchanged: true, original: Optional(8)) 1001")
+    #expect(total == 7_999)
+    #expect("\(hits[7] ?? 0) \(swapped) \(hits.count) \(total)" == "16 (exchanged: true, original: Optional(8)) 1001 7999")
 }
