@@ -23,10 +23,10 @@ extension LockFreeInt64Map {
     public func reserveCapacity(_ minimumCapacity: Int) {
         MapCore.checkCapacity(minimumCapacity, in: "reserveCapacity(_:)")
         let log2 = MapCore.initialLog2(minimumCapacity: minimumCapacity)
-        let pin = core.domain.pin()
-        defer { core.domain.unpin(pin) }
+        let pin = EpochDomain.pin()
+        defer { EpochDomain.unpin(pin) }
         for i in 0..<stripeCount {
-            core.stripes[i].reserve(log2: log2, domain: core.domain)
+            core.stripes[i].reserve(log2: log2)
         }
     }
 }

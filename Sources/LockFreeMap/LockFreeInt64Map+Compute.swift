@@ -28,8 +28,8 @@ extension LockFreeInt64Map {
         let hashed = core.hashed(key)
         let stripe = core.stripes[hashed.stripe]
         var current: Int64? = {
-            let pin = core.domain.pin()
-            defer { core.domain.unpin(pin) }
+            let pin = EpochDomain.pin()
+            defer { EpochDomain.unpin(pin) }
             let (found, value) = stripe.lookup(hashed.low)
             return found ? Int64(bitPattern: value) : nil
         }()
@@ -37,33 +37,33 @@ extension LockFreeInt64Map {
             let desired = try transform(current)
             // Unchanged: LP is the read (or the failed attempt) that saw `current`.
             if desired == current { return current }
-            let pin = core.domain.pin()
+            let pin = EpochDomain.pin()
             let (done, seen): (Bool, Int64?)
             switch (current, desired) {
             case (nil, let value?):
                 // Insert if absent: LP the P1 CAS; or, present, the loads that saw it.
                 let outcome = stripe.upsert(
-                    hashed.low, domain: core.domain, record: pin, insertion: UInt64(bitPattern: value),
+                    hashed.low, record: pin, insertion: UInt64(bitPattern: value),
                     change: { _ in nil })
                 (done, seen) = (!outcome.wasPresent, Int64(bitPattern: outcome.oldValue))
             case (let expected?, nil):
                 // Remove if equal: LP the V1 CAS clearing LIVE; or the loads that saw
                 // another value or absence.
                 let bits = UInt64(bitPattern: expected)
-                let outcome = stripe.remove(hashed.low, domain: core.domain, record: pin, where: { $0 == bits })
+                let outcome = stripe.remove(hashed.low, record: pin, where: { $0 == bits })
                 (done, seen) = (outcome.removed, outcome.wasPresent ? Int64(bitPattern: outcome.oldValue) : nil)
             case (let expected?, let value?):
                 // Replace if equal: LP the V1 CAS; or the loads that saw another value or absence.
                 let bits = UInt64(bitPattern: expected)
                 let newBits = UInt64(bitPattern: value)
                 let outcome = stripe.upsert(
-                    hashed.low, domain: core.domain, record: pin, insertion: nil,
+                    hashed.low, record: pin, insertion: nil,
                     change: { $0 == bits ? newBits : nil })
                 (done, seen) = (outcome.changed, outcome.wasPresent ? Int64(bitPattern: outcome.oldValue) : nil)
             case (nil, nil):
                 preconditionFailure("unreachable: nil == nil returned above")
             }
-            core.domain.unpin(pin)
+            EpochDomain.unpin(pin)
             if done { return desired }
             // Lost a race: another write changed the key after we read it. Retry from what
             // the failed attempt saw (which differs from `current`).
@@ -88,16 +88,16 @@ extension LockFreeInt64Map {
         let hashed = core.hashed(key)
         let stripe = core.stripes[hashed.stripe]
         do {
-            let pin = core.domain.pin()
-            defer { core.domain.unpin(pin) }
+            let pin = EpochDomain.pin()
+            defer { EpochDomain.unpin(pin) }
             let (found, value) = stripe.lookup(hashed.low)
             if found { return Int64(bitPattern: value) }
         }
         let made = try make()
-        let pin = core.domain.pin()
-        defer { core.domain.unpin(pin) }
+        let pin = EpochDomain.pin()
+        defer { EpochDomain.unpin(pin) }
         let outcome = stripe.upsert(
-            hashed.low, domain: core.domain, record: pin, insertion: UInt64(bitPattern: made), change: { _ in nil })
+            hashed.low, record: pin, insertion: UInt64(bitPattern: made), change: { _ in nil })
         return outcome.wasPresent ? Int64(bitPattern: outcome.oldValue) : made
     }
 

@@ -127,8 +127,8 @@ extension LockFreeInt64Map {
     @_spi(Testing) public var migratingStripeCount: Int {
         // Pinned: a table word loaded here may be retired and freed by another thread's
         // publication and collection before its successor word is read.
-        let pin = core.domain.pin()
-        defer { core.domain.unpin(pin) }
+        let pin = EpochDomain.pin()
+        defer { EpochDomain.unpin(pin) }
         return (0..<stripeCount).reduce(0) { n, i in
             n + (loadAcquire(core.stripes[i].current.successor) != 0 ? 1 : 0)
         }
@@ -152,7 +152,7 @@ extension LockFreeInt64Map {
     /// "symmetric after membarrier failure" (a membarrier call failed: seq_cst pins from
     /// then on, DESIGN.md R-5), or "undecided" before any thread used a map.
     @_spi(Testing) public static var reclamationMode: String {
-        switch loadAcquire(EpochDomain.shared.mode) {
+        switch loadAcquire(EpochDomain.mode) {
         case modeAsymmetric: "asymmetric"
         case modeSymmetric: "symmetric"
         case modeSymmetricAfterFailure: "symmetric after membarrier failure"
@@ -188,15 +188,15 @@ extension LockFreeInt64Map {
     /// Tests: one attempt to advance the reclamation epoch, as writers make; returns
     /// whether it advanced.
     @_spi(Testing) public static func tryAdvanceReclamationEpoch() -> Bool {
-        EpochDomain.shared.tryAdvance()
+        EpochDomain.tryAdvance()
     }
 
     /// Tests: frees the retired tables of every stripe that are old enough (what writers
     /// do now and then), after one attempt to advance the epoch per stripe with some.
     @_spi(Testing) public func collectRetiredTables() {
-        let pin = core.domain.pin()
-        defer { core.domain.unpin(pin) }
-        for i in 0..<stripeCount { core.stripes[i].collectRetiredTables(domain: core.domain) }
+        let pin = EpochDomain.pin()
+        defer { EpochDomain.unpin(pin) }
+        for i in 0..<stripeCount { core.stripes[i].collectRetiredTables() }
     }
 
     /// Tests: a key that lands in stripe `stripe` with the low 58 bits of its hash equal
@@ -217,5 +217,5 @@ extension LockFreeInt64Map {
     @_spi(Testing) public static var mappedByteCount: Int { PageMemory.mappedByteCount }
 
     /// How deeply the calling thread is inside map operations (0 outside any call).
-    @_spi(Testing) public static var currentThreadPinDepth: Int { EpochDomain.shared.currentThreadPinDepth }
+    @_spi(Testing) public static var currentThreadPinDepth: Int { EpochDomain.currentThreadPinDepth }
 }

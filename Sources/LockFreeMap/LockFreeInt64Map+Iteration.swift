@@ -17,8 +17,8 @@ extension LockFreeInt64Map {
     /// If `body` throws, iteration stops and the error is rethrown.
     /// - Complexity: O(n + buckets).
     public func forEach(_ body: (_ key: Int64, _ value: Int64) throws -> Void) rethrows {
-        let pin = core.domain.pin()
-        defer { core.domain.unpin(pin) }
+        let pin = EpochDomain.pin()
+        defer { EpochDomain.unpin(pin) }
         for stripeIndex in 0..<stripeCount {
             let stripe = core.stripes[stripeIndex]
             let word = stripe.currentWord
@@ -44,7 +44,7 @@ extension LockFreeInt64Map {
             // it held is in the successor), then visit this bucket's keys there. The
             // chain freezes slot 0 first, so an unfrozen slot 0 means no key of this
             // bucket had moved on when we read it.
-            let successor = stripe.moveOn(from: table, head: head, domain: core.domain)
+            let successor = stripe.moveOn(from: table, head: head)
             let next = constraints + [(mask, b)]
             let successorMask = (UInt64(1) << Table.log2(ofWord: successor)) - 1
             let common = min(mask, successorMask)

@@ -24,8 +24,8 @@ extension LockFreeInt64Map {
     public func value(forKey key: Int64) -> Int64? {
         let hashed = core.hashed(key)
         let stripe = core.stripes[hashed.stripe]
-        let pin = core.domain.pin()
-        defer { core.domain.unpin(pin) }
+        let pin = EpochDomain.pin()
+        defer { EpochDomain.unpin(pin) }
         let (found, value) = stripe.lookup(hashed.low)
         return found ? Int64(bitPattern: value) : nil
     }

@@ -49,15 +49,15 @@ extension LockFreeInt64Map: Sequence {
             buffer.removeAll(keepingCapacity: true)
             index = 0
             let core = map.core
-            let pin = core.domain.pin()
-            defer { core.domain.unpin(pin) }
+            let pin = EpochDomain.pin()
+            defer { EpochDomain.unpin(pin) }
             let s = core.stripes[stripe]
             var ranges = 0
             while buffer.isEmpty, ranges < Self.rangesPerRefill, position < iterationPositionEnd {
                 let word = s.currentWord
                 let (bucket, end) = Stripe.bucketRange(containing: position, log2: Table.log2(ofWord: word))
                 let stripeIndex = stripe
-                s.visitLiveEntries(tableWord: word, bucket: bucket, positions: position..<end, domain: core.domain) {
+                s.visitLiveEntries(tableWord: word, bucket: bucket, positions: position..<end) {
                     hash, value in
                     buffer.append((core.key(low: hash, stripe: stripeIndex), Int64(bitPattern: value)))
                 }

@@ -56,8 +56,8 @@ extension LockFreeInt64Map {
         var stats = Statistics(
             stripeCount: stripeCount, bucketCount: 0, overflowBucketCount: 0, entryCount: 0, tombstoneCount: 0,
             loadFactor: 0, longestChain: 0, resizeCount: 0, migratingStripeCount: 0, tableBytes: 0)
-        let pin = core.domain.pin()
-        defer { core.domain.unpin(pin) }
+        let pin = EpochDomain.pin()
+        defer { EpochDomain.unpin(pin) }
         for stripeIndex in 0..<stripeCount {
             let stripe = core.stripes[stripeIndex]
             let table = stripe.current

@@ -11,10 +11,10 @@ extension LockFreeInt64Map {
     @discardableResult
     public func updateValue(_ value: Int64, forKey key: Int64) -> Int64? {
         let hashed = core.hashed(key)
-        let pin = core.domain.pin()
-        defer { core.domain.unpin(pin) }
+        let pin = EpochDomain.pin()
+        defer { EpochDomain.unpin(pin) }
         let outcome = core.stripes[hashed.stripe].upsert(
-            hashed.low, domain: core.domain, record: pin, insertion: UInt64(bitPattern: value), change: { _ in UInt64(bitPattern: value) })
+            hashed.low, record: pin, insertion: UInt64(bitPattern: value), change: { _ in UInt64(bitPattern: value) })
         return outcome.wasPresent ? Int64(bitPattern: outcome.oldValue) : nil
     }
 
@@ -27,10 +27,10 @@ extension LockFreeInt64Map {
     @discardableResult
     public func insertValue(_ value: Int64, forKey key: Int64) -> (inserted: Bool, currentValue: Int64) {
         let hashed = core.hashed(key)
-        let pin = core.domain.pin()
-        defer { core.domain.unpin(pin) }
+        let pin = EpochDomain.pin()
+        defer { EpochDomain.unpin(pin) }
         let outcome = core.stripes[hashed.stripe].upsert(
-            hashed.low, domain: core.domain, record: pin, insertion: UInt64(bitPattern: value), change: { _ in nil })
+            hashed.low, record: pin, insertion: UInt64(bitPattern: value), change: { _ in nil })
         return outcome.wasPresent
             ? (false, Int64(bitPattern: outcome.oldValue)) : (true, value)
     }
@@ -44,9 +44,9 @@ extension LockFreeInt64Map {
     @discardableResult
     public func removeValue(forKey key: Int64) -> Int64? {
         let hashed = core.hashed(key)
-        let pin = core.domain.pin()
-        defer { core.domain.unpin(pin) }
-        let outcome = core.stripes[hashed.stripe].remove(hashed.low, domain: core.domain, record: pin, where: { _ in true })
+        let pin = EpochDomain.pin()
+        defer { EpochDomain.unpin(pin) }
+        let outcome = core.stripes[hashed.stripe].remove(hashed.low, record: pin, where: { _ in true })
         return outcome.removed ? Int64(bitPattern: outcome.oldValue) : nil
     }
 
@@ -69,8 +69,8 @@ extension LockFreeInt64Map {
         forKey key: Int64, expected: Int64?, desired: Int64?
     ) -> (exchanged: Bool, original: Int64?) {
         let hashed = core.hashed(key)
-        let pin = core.domain.pin()
-        defer { core.domain.unpin(pin) }
+        let pin = EpochDomain.pin()
+        defer { EpochDomain.unpin(pin) }
         let stripe = core.stripes[hashed.stripe]
         switch (expected, desired) {
         case (nil, nil):
@@ -78,16 +78,16 @@ extension LockFreeInt64Map {
             return found ? (false, Int64(bitPattern: value)) : (true, nil)
         case (nil, let desired?):
             let outcome = stripe.upsert(
-                hashed.low, domain: core.domain, record: pin, insertion: UInt64(bitPattern: desired), change: { _ in nil })
+                hashed.low, record: pin, insertion: UInt64(bitPattern: desired), change: { _ in nil })
             return outcome.wasPresent ? (false, Int64(bitPattern: outcome.oldValue)) : (true, nil)
         case (let expected?, nil):
             let bits = UInt64(bitPattern: expected)
-            let outcome = stripe.remove(hashed.low, domain: core.domain, record: pin, where: { $0 == bits })
+            let outcome = stripe.remove(hashed.low, record: pin, where: { $0 == bits })
             return (outcome.removed, outcome.wasPresent ? Int64(bitPattern: outcome.oldValue) : nil)
         case (let expected?, let desired?):
             let bits = UInt64(bitPattern: expected)
             let outcome = stripe.upsert(
-                hashed.low, domain: core.domain, record: pin, insertion: nil,
+                hashed.low, record: pin, insertion: nil,
                 change: { $0 == bits ? UInt64(bitPattern: desired) : nil })
             return (outcome.changed, outcome.wasPresent ? Int64(bitPattern: outcome.oldValue) : nil)
         }
@@ -102,11 +102,11 @@ extension LockFreeInt64Map {
     @discardableResult
     public func wrappingAdd(_ delta: Int64, forKey key: Int64) -> Int64 {
         let hashed = core.hashed(key)
-        let pin = core.domain.pin()
-        defer { core.domain.unpin(pin) }
+        let pin = EpochDomain.pin()
+        defer { EpochDomain.unpin(pin) }
         let bits = UInt64(bitPattern: delta)
         let outcome = core.stripes[hashed.stripe].upsert(
-            hashed.low, domain: core.domain, record: pin, insertion: bits, change: { $0 &+ bits })
+            hashed.low, record: pin, insertion: bits, change: { $0 &+ bits })
         return Int64(bitPattern: outcome.newValue)
     }
 

@@ -62,3 +62,12 @@ enum ThreadRecordSlot {
 
 /// A cheap per-thread pseudo-random step (xorshift), for test-only race widening.
 @inline(__always) func threadNoise() -> UInt64 { _lfm_thread_noise_next() }
+
+// MARK: - Addresses and words
+
+/// The word at address `a` (memory the map owns: a table, a stripe, a record).
+@inline(__always) func words(_ a: UInt64) -> AtomicWord {
+    UnsafeMutablePointer<UInt64>(bitPattern: UInt(a)).unsafelyUnwrapped
+}
+@inline(__always) func address(_ p: UnsafeMutableRawPointer) -> UInt64 { UInt64(UInt(bitPattern: p)) }
+@inline(__always) func address(_ p: AtomicWord) -> UInt64 { UInt64(UInt(bitPattern: p)) }

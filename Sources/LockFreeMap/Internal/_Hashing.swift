@@ -34,3 +34,18 @@ let fmixInverse2: UInt64 = 0x9cb4_b2f8_1293_37db
     x ^= x >> 33
     return x
 }
+
+// MARK: - The split of a hash
+
+let stripeBits = 6
+let stripeCount = 1 << stripeBits
+/// Bits of the hash left to the stripe's table.
+let lowHashBits = 64 - stripeBits
+
+/// A key's hash split the way the map uses it.
+struct HashedKey {
+    /// Top `stripeBits` bits of the hash.
+    let stripe: Int
+    /// The other `lowHashBits` bits; the bucket is `low mod bucketCount`.
+    let low: UInt64
+}

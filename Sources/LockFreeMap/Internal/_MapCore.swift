@@ -1,4 +1,4 @@
-// The map's storage: the stripe array, the reclamation domain and the hash seed.
+// The map's storage: the stripe array and the hash seed.
 // Everything the public class needs, as plain values over memory it owns.
 
 /// The `stripeCount` stripes, contiguous, each `Stripe.byteCount` bytes.
@@ -20,7 +20,6 @@ struct StripeArray {
 
 struct MapCore {
     let stripes: StripeArray
-    let domain: EpochDomain
     let seed: UInt64
 
     /// The largest `minimumCapacity` accepted (2^40 entries: 64 stripes of 2^33 buckets,
@@ -56,7 +55,6 @@ struct MapCore {
 
     init(minimumCapacity: Int, seed: UInt64) {
         self.seed = seed
-        domain = EpochDomain.shared
         let raw = PageMemory.allocateOrStop(byteCount: stripeCount * Stripe.byteCount, for: "the stripes of a new map")
         stripes = StripeArray(base: raw.assumingMemoryBound(to: UInt64.self))
         let log2 = Self.initialLog2(minimumCapacity: minimumCapacity)

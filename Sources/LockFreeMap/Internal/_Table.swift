@@ -60,17 +60,6 @@ let slotFrozen: UInt64 = 1 << 61
 let slotHashMask: UInt64 = (1 << 58) - 1
 let linkFrozen: UInt64 = 1
 
-/// The smallest table: 8 buckets.
-let minimumTableLog2: UInt64 = 3
-/// Buckets per migration chunk claimed by a helping writer.
-let migrationChunk: UInt64 = 16
-
-@inline(__always) func words(_ a: UInt64) -> AtomicWord {
-    UnsafeMutablePointer<UInt64>(bitPattern: UInt(a)).unsafelyUnwrapped
-}
-@inline(__always) func address(_ p: UnsafeMutableRawPointer) -> UInt64 { UInt64(UInt(bitPattern: p)) }
-@inline(__always) func address(_ p: AtomicWord) -> UInt64 { UInt64(UInt(bitPattern: p)) }
-
 /// The control word of a USED, LIVE slot for `hash` (low 58 bits).
 @inline(__always) func liveControl(_ hash: UInt64) -> UInt64 { slotLive | slotUsed | hash }
 /// Whether `control` is a USED slot of `hash` (any LIVE / FROZEN state).

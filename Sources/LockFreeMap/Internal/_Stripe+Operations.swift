@@ -14,14 +14,6 @@
 //   USED slots form a prefix and keep their key), or links a pre-filled overflow bucket
 //   with one CAS on the last link.
 
-/// A key's hash split the way the map uses it.
-struct HashedKey {
-    /// Top `stripeBits` bits of the hash.
-    let stripe: Int
-    /// The other `lowHashBits` bits; the bucket is `low mod bucketCount`.
-    let low: UInt64
-}
-
 /// Outcome of `upsert`.
 struct UpsertOutcome {
     /// Whether the key was present at the linearization point.
@@ -129,26 +121,31 @@ extension Stripe {
     /// the value to insert (nil: insert nothing). Lock-free; linearizable at the CAS that
     /// changed the map, or at the load that decided not to.
     @inline(__always) func upsert(
-        _ hash: UInt64, domain: EpochDomain, record: AtomicWord, insertion: UInt64?, change: (UInt64) -> UInt64?
+        _ hash: UInt64, record: ThreadRecord, insertion: UInt64?, change: (UInt64) -> UInt64?
     ) -> UpsertOutcome {
-        var word = beginWrite(domain: domain, record: record)
+        var word = beginWrite(record: record)
         outer: while true {
             let table = Table(word: word)
             let head = Table.bucket(ofWord: word, hash: hash)
             if let i = Self.slotIndex(in: head, of: hash) {
                 // The common case: the key's slot is in its head bucket.
-                if let outcome = changeSlot(head, i, hash, insertion: insertion, change: change, domain: domain) {
+                if let outcome = changeSlot(head, i, hash, insertion: insertion, change: change) {
                     return outcome
                 }
-                word = moveOn(from: table, head: head, domain: domain)  // the slot froze
+                word = moveOn(from: table, head: head)  // the slot froze
                 continue outer
             }
+            // The chain walk (slot by slot, then the link), written out here, in `remove` and
+            // in `copy` (_Stripe+Migration.swift): each acts differently at an empty slot, a
+            // slot of the key, a frozen slot and a null link (insert / report absent / copy,
+            // and append or not), and a shared walker taking those four actions as closures
+            // would sit on the hottest path of every write; kept as three explicit loops.
             var b = head
             var i = 0
             while true {
                 let c = loadAcquire(b.control(i))  // [C1]
                 if c & slotFrozen != 0 {
-                    word = moveOn(from: table, head: head, domain: domain)
+                    word = moveOn(from: table, head: head)
                     continue outer
                 }
                 if c == 0 {
@@ -159,17 +156,17 @@ extension Stripe {
                     let before = fetchAddRelaxed(entryCount, 1)
                     // [P1] seq_cst 16-byte CAS: LP(insert); its release publishes the value.
                     if compareExchangePairSeqCst(b.control(i), expected: (0, 0), desired: (liveControl(hash), insertion)) == (0, 0) {
-                        afterInsert(entries: before &+ 1, domain: domain)
+                        afterInsert(entries: before &+ 1)
                         return UpsertOutcome(wasPresent: false, oldValue: 0, changed: true, newValue: insertion)
                     }
                     _ = fetchAddRelaxed(entryCount, UInt64.max)
                     continue  // the slot changed: look at it again
                 }
                 if isSlot(c, of: hash) {
-                    if let outcome = changeSlot(b, i, hash, insertion: insertion, change: change, domain: domain) {
+                    if let outcome = changeSlot(b, i, hash, insertion: insertion, change: change) {
                         return outcome
                     }
-                    word = moveOn(from: table, head: head, domain: domain)  // the slot froze
+                    word = moveOn(from: table, head: head)  // the slot froze
                     continue outer
                 }
                 i += 1
@@ -179,8 +176,8 @@ extension Stripe {
                     // Absent (LP: this load); append a bucket holding the new entry.
                     guard let insertion else { return UpsertOutcome(wasPresent: false, oldValue: 0, changed: false, newValue: 0) }
                     guard let fresh = table.allocateOverflow(forCopy: false) else {
-                        ensureSuccessor(of: table, domain: domain)
-                        word = moveOn(from: table, head: head, domain: domain)
+                        ensureSuccessor(of: table)
+                        word = moveOn(from: table, head: head)
                         continue outer
                     }
                     storeRelaxed(fresh.control(0), liveControl(hash))
@@ -191,7 +188,7 @@ extension Stripe {
                     // the bucket's words.
                     let (linked, seen) = compareExchangeSeqCst(b.link, expected: 0, desired: fresh.address)
                     if linked {
-                        afterInsert(entries: before &+ 1, domain: domain)
+                        afterInsert(entries: before &+ 1)
                         return UpsertOutcome(wasPresent: false, oldValue: 0, changed: true, newValue: insertion)
                     }
                     _ = fetchAddRelaxed(entryCount, UInt64.max)
@@ -199,7 +196,7 @@ extension Stripe {
                     link = seen
                 }
                 if link & linkFrozen != 0 {
-                    word = moveOn(from: table, head: head, domain: domain)
+                    word = moveOn(from: table, head: head)
                     continue outer
                 }
                 b = Bucket(link)
@@ -211,7 +208,7 @@ extension Stripe {
     /// Applies the write to the key's own slot with a 16-byte CAS loop. Returns nil if
     /// the slot is frozen (the key has moved on to the successor table).
     @inline(__always) func changeSlot(
-        _ b: Bucket, _ i: Int, _ hash: UInt64, insertion: UInt64?, change: (UInt64) -> UInt64?, domain: EpochDomain
+        _ b: Bucket, _ i: Int, _ hash: UInt64, insertion: UInt64?, change: (UInt64) -> UInt64?
     ) -> UpsertOutcome? {
         var c = loadAcquire(b.control(i))  // [C1]
         var v = loadAcquire(b.value(i))
@@ -234,7 +231,7 @@ extension Stripe {
                 // [P1] seq_cst 16-byte CAS reviving the slot: LP(insert).
                 let seen = compareExchangePairSeqCst(b.control(i), expected: (c, v), desired: (c | slotLive, insertion))
                 if seen == (c, v) {
-                    afterInsert(entries: before &+ 1, domain: domain)
+                    afterInsert(entries: before &+ 1)
                     return UpsertOutcome(wasPresent: false, oldValue: 0, changed: true, newValue: insertion)
                 }
                 _ = fetchAddRelaxed(entryCount, UInt64.max)
@@ -246,29 +243,30 @@ extension Stripe {
     /// Removes the key if present and `shouldRemove(value)`. Lock-free; linearizable at
     /// the CAS that clears LIVE, or at the load that found it absent or unequal.
     @inline(__always) func remove(
-        _ hash: UInt64, domain: EpochDomain, record: AtomicWord, where shouldRemove: (UInt64) -> Bool
+        _ hash: UInt64, record: ThreadRecord, where shouldRemove: (UInt64) -> Bool
     ) -> RemoveOutcome {
-        var word = beginWrite(domain: domain, record: record)
+        var word = beginWrite(record: record)
         outer: while true {
             let table = Table(word: word)
             let head = Table.bucket(ofWord: word, hash: hash)
             if let i = Self.slotIndex(in: head, of: hash) {
-                if let outcome = removeFromSlot(head, i, domain: domain, where: shouldRemove) { return outcome }
-                word = moveOn(from: table, head: head, domain: domain)
+                if let outcome = removeFromSlot(head, i, where: shouldRemove) { return outcome }
+                word = moveOn(from: table, head: head)
                 continue outer
             }
+            // The chain walk again (see `upsert` for why it is written out three times).
             var b = head
             var i = 0
             while true {
                 let c = loadAcquire(b.control(i))  // [C1]
                 if c & slotFrozen != 0 {
-                    word = moveOn(from: table, head: head, domain: domain)
+                    word = moveOn(from: table, head: head)
                     continue outer
                 }
                 if c == 0 { return RemoveOutcome(wasPresent: false, oldValue: 0, removed: false) }  // LP: this load
                 if isSlot(c, of: hash) {
-                    if let outcome = removeFromSlot(b, i, domain: domain, where: shouldRemove) { return outcome }
-                    word = moveOn(from: table, head: head, domain: domain)  // the slot froze
+                    if let outcome = removeFromSlot(b, i, where: shouldRemove) { return outcome }
+                    word = moveOn(from: table, head: head)  // the slot froze
                     continue outer
                 }
                 i += 1
@@ -276,7 +274,7 @@ extension Stripe {
                 let link = loadAcquire(b.link)  // [C2]
                 if link == 0 { return RemoveOutcome(wasPresent: false, oldValue: 0, removed: false) }  // LP: this load
                 if link & linkFrozen != 0 {
-                    word = moveOn(from: table, head: head, domain: domain)
+                    word = moveOn(from: table, head: head)
                     continue outer
                 }
                 b = Bucket(link)
@@ -288,7 +286,7 @@ extension Stripe {
     /// Removes through the key's own slot with a 16-byte CAS loop. Returns nil if the
     /// slot is frozen (the key has moved on to the successor table).
     @inline(__always) func removeFromSlot(
-        _ b: Bucket, _ i: Int, domain: EpochDomain, where shouldRemove: (UInt64) -> Bool
+        _ b: Bucket, _ i: Int, where shouldRemove: (UInt64) -> Bool
     ) -> RemoveOutcome? {
         var c = loadAcquire(b.control(i))  // [C1]
         var v = loadAcquire(b.value(i))
@@ -301,48 +299,10 @@ extension Stripe {
             let seen = compareExchangePairSeqCst(b.control(i), expected: (c, v), desired: (c & ~slotLive, v))
             if seen == (c, v) {
                 let before = fetchAddRelaxed(entryCount, UInt64.max)
-                afterRemove(entries: before &- 1, domain: domain)
+                afterRemove(entries: before &- 1)
                 return RemoveOutcome(wasPresent: true, oldValue: v, removed: true)
             }
             (c, v) = seen
-        }
-    }
-
-    // MARK: Around every write
-
-    /// The table word a write starts from, after its share of the stripe's housekeeping:
-    /// a chunk of an ongoing migration, and now and then an attempt to free the tables
-    /// that migrations retired.
-    @inline(__always) func beginWrite(domain: EpochDomain, record: AtomicWord) -> UInt64 {
-        let word = currentWord
-        let table = Table(word: word)
-        if loadRelaxed(table.successor) != 0 { helpMigration(table, domain: domain) }
-        if loadRelaxed(retiredHead) != 0, domain.tick(record) { collectRetiredTables(domain: domain) }
-        return word
-    }
-
-    /// After an insert that brought the stripe to `entries`: start growing if the
-    /// current table is loaded past its limit, or help finish a migration under way.
-    @inline(__always) func afterInsert(entries: UInt64, domain: EpochDomain) {
-        let table = current
-        // A presized table starts advised against huge pages (it may stay sparse); once
-        // it holds one entry per 16 buckets, most of its 4 KiB pages are touched anyway.
-        if entries == table.bucketCount >> 4 { table.adviseHugePages() }
-        guard exceedsGrowthLoad(entries: entries, log2: table.log2) else { return }
-        if loadAcquire(table.successor) == 0 {
-            startMigration(of: table, domain: domain)
-        } else {
-            helpMigration(table, domain: domain, finishIfClaimed: true)
-        }
-    }
-
-    /// After a removal that left the stripe with `entries`: shrink a table grown past
-    /// the stripe's initial size that is now mostly empty.
-    @inline(__always) func afterRemove(entries: UInt64, domain: EpochDomain) {
-        let table = current
-        if underShrinkLoad(entries: entries, log2: table.log2), table.log2 > loadRelaxed(initialLog2),
-           loadRelaxed(table.successor) == 0 {
-            startMigration(of: table, domain: domain)
         }
     }
 }

@@ -16,6 +16,36 @@
 // 3. Finish: the thread whose flag CAS completes the count publishes the successor as
 //    the stripe's table with a CAS and retires the old table to epoch reclamation.
 
+// MARK: - Policy: when to grow and shrink, and how large
+
+/// Load that makes a table grow: more than 5/2 entries per bucket on average (of 3
+/// slots). Growing doubles the table (`tableLog2`), to 5/4 per bucket. DESIGN.md, "Growth".
+@inline(__always) func exceedsGrowthLoad(entries: UInt64, log2: UInt64) -> Bool {
+    entries &* 2 > (5 << log2)
+}
+
+/// Load under which a table larger than its stripe's initial one shrinks: fewer than
+/// one entry per 8 buckets.
+@inline(__always) func underShrinkLoad(entries: UInt64, log2: UInt64) -> Bool {
+    entries &* 8 < (1 << log2)
+}
+
+/// The log2 bucket count of a table made for `entries` entries: at most 2 per bucket.
+/// A table that grows at 2.5 per bucket therefore doubles (to 1.25), and one that
+/// shrinks at 1/8 per bucket comes out at 1 to 2.
+func tableLog2(forEntries entries: UInt64, atLeast floor: UInt64) -> UInt64 {
+    var log2 = max(floor, minimumTableLog2)
+    while entries > (2 << log2), log2 < 56 { log2 += 1 }
+    return log2
+}
+
+/// The smallest table: 8 buckets.
+let minimumTableLog2: UInt64 = 3
+/// Buckets per migration chunk claimed by a helping writer.
+let migrationChunk: UInt64 = 16
+
+// MARK: - The protocol
+
 extension Stripe {
     /// Installs a successor for `table`, sized for the stripe's entries (at most 2 per
     /// bucket, never below the initial size). Call only while `table` is current
@@ -28,7 +58,7 @@ extension Stripe {
     /// load) unless it is `required` (the table is out of room for an insert), in which
     /// case the process stops with a message naming the size (DESIGN.md, "Out of memory").
     @inline(never) @discardableResult
-    func startMigration(of table: Table, domain: EpochDomain, required: Bool = false) -> Bool {
+    func startMigration(of table: Table, required: Bool = false) -> Bool {
         if loadAcquire(table.successor) != 0 { return true }
         let entries = loadRelaxed(entryCount)
         let log2 = tableLog2(forEntries: entries, atLeast: loadRelaxed(initialLog2))
@@ -59,15 +89,15 @@ extension Stripe {
     /// Makes sure `table` (current, or the successor of the current table) has a
     /// successor: the pool of `table` is out of room for new inserts. Stops the process
     /// if the successor's memory cannot be had (the insert cannot proceed without it).
-    @inline(never) func ensureSuccessor(of table: Table, domain: EpochDomain) {
+    @inline(never) func ensureSuccessor(of table: Table) {
         while loadAcquire(table.successor) == 0 {
             let word = currentWord
             if word == table.publishedWord {
-                startMigration(of: table, domain: domain, required: true)
+                startMigration(of: table, required: true)
             } else {
                 // `table` is still being filled by the current table's migration:
                 // finish that one first (every bucket; idempotent, no waiting).
-                finishMigration(of: Table(word: word), domain: domain)
+                finishMigration(of: Table(word: word))
             }
         }
     }
@@ -75,7 +105,7 @@ extension Stripe {
     /// A writer's share of an ongoing migration of `table`: one chunk of buckets. With
     /// `finishIfClaimed`, once every chunk is claimed but the migration is not done (a
     /// claimer is slow or stopped), moves every bucket not yet moved.
-    @inline(never) func helpMigration(_ table: Table, domain: EpochDomain, finishIfClaimed: Bool = false) {
+    @inline(never) func helpMigration(_ table: Table, finishIfClaimed: Bool = false) {
         let successor = loadAcquire(table.successor)  // [M1]
         if successor == 0 { return }
         let count = table.bucketCount
@@ -83,10 +113,10 @@ extension Stripe {
         let start = fetchAddRelaxed(table.migrationCursor, migrationChunk)
         if start < count {
             for b in start..<min(start + migrationChunk, count) {
-                migrateBucket(table.bucket(b), of: table, into: successor, domain: domain)
+                migrateBucket(table.bucket(b), of: table, into: successor)
             }
         } else if finishIfClaimed {
-            finishMigration(of: table, domain: domain)
+            finishMigration(of: table)
         }
     }
 
@@ -95,27 +125,27 @@ extension Stripe {
     /// stopped before it counts it, and waiting for that count would be waiting for it.
     /// Every bucket was flagged when its `migrateBucket` returned, and a flag is set only
     /// after the chain's copies, which the flag's acquire load made visible here.
-    @inline(never) func finishMigration(of table: Table, domain: EpochDomain) {
+    @inline(never) func finishMigration(of table: Table) {
         let successor = loadAcquire(table.successor)  // [M1]
         if successor == 0 { return }
         for b in 0..<table.bucketCount {
-            migrateBucket(table.bucket(b), of: table, into: successor, domain: domain)
+            migrateBucket(table.bucket(b), of: table, into: successor)
         }
-        publish(successor, replacing: table, domain: domain)
+        publish(successor, replacing: table)
     }
 
     /// For an operation that met a frozen slot or link in `head`'s chain: moves the
     /// chain to the successor (so that the key's entry, if any, is there before the
     /// operation acts on it) and returns the successor's word to continue in.
-    @inline(never) func moveOn(from table: Table, head: Bucket, domain: EpochDomain) -> UInt64 {
+    @inline(never) func moveOn(from table: Table, head: Bucket) -> UInt64 {
         let successor = loadAcquire(table.successor)  // [M1]: non-zero, a slot is frozen
-        migrateBucket(head, of: table, into: successor, domain: domain)
+        migrateBucket(head, of: table, into: successor)
         return successor
     }
 
     /// Freezes, copies and flags one chain. Idempotent; any number of threads may run
     /// it on the same chain at once.
-    func migrateBucket(_ head: Bucket, of table: Table, into successor: UInt64, domain: EpochDomain) {
+    func migrateBucket(_ head: Bucket, of table: Table, into successor: UInt64) {
         // [M3] acquire: pairs with the flag CAS, so every copy of this chain is visible.
         if loadAcquire(head.migrated) != 0 { return }
         // Freeze, in chain order.
@@ -159,7 +189,7 @@ extension Stripe {
         guard compareExchangeAcqRel(head.migrated, expected: 0, desired: 1).exchanged else { return }
         // [M4] seq_cst fetch-add: the last one acquires every earlier flagger's copies.
         if fetchAddSeqCst(table.migratedCount, 1) &+ 1 == table.bucketCount {
-            publish(successor, replacing: table, domain: domain)
+            publish(successor, replacing: table)
         }
     }
 
@@ -169,6 +199,8 @@ extension Stripe {
     /// in the successor means its own migration has begun, which happens only after this
     /// chain was copied by the thread that flagged it: this copy is a late duplicate.
     func copy(_ hash: UInt64, _ value: UInt64, into successorWord: UInt64) {
+        // The chain walk of `upsert` (_Stripe+Operations.swift), for an insert-if-absent
+        // that counts any slot of the key as present; see there for why it is written out.
         var b = Table.bucket(ofWord: successorWord, hash: hash)
         var i = 0
         while true {
@@ -207,12 +239,127 @@ extension Stripe {
     /// Makes `successor` the stripe's table once every bucket of `table` has been moved,
     /// and retires `table`. Idempotent: only the first CAS succeeds, and `table` cannot
     /// be published again while the caller is pinned (it is retired, not freed).
-    func publish(_ successor: UInt64, replacing table: Table, domain: EpochDomain) {
+    func publish(_ successor: UInt64, replacing table: Table) {
         RaceWindow.widen(.beforePublish)
         // [S1] seq_cst CAS: release publishes the successor with every copy into it.
         let (published, _) = compareExchangeSeqCst(tableWord, expected: table.publishedWord, desired: successor)
         guard published else { return }
         _ = fetchAddRelaxed(resizeCount, 1)
-        retire(table, domain: domain)
+        retire(table)
+    }
+}
+
+// MARK: - Around every write
+
+extension Stripe {
+    // MARK: Around every write
+
+    /// The table word a write starts from, after its share of the stripe's housekeeping:
+    /// a chunk of an ongoing migration, and now and then an attempt to free the tables
+    /// that migrations retired.
+    @inline(__always) func beginWrite(record: ThreadRecord) -> UInt64 {
+        let word = currentWord
+        let table = Table(word: word)
+        if loadRelaxed(table.successor) != 0 { helpMigration(table) }
+        if loadRelaxed(retiredHead) != 0, EpochDomain.tick(record) { collectRetiredTables() }
+        return word
+    }
+
+    /// After an insert that brought the stripe to `entries`: start growing if the
+    /// current table is loaded past its limit, or help finish a migration under way.
+    @inline(__always) func afterInsert(entries: UInt64) {
+        let table = current
+        // A presized table starts advised against huge pages (it may stay sparse); once
+        // it holds one entry per 16 buckets, most of its 4 KiB pages are touched anyway.
+        if entries == table.bucketCount >> 4 { table.adviseHugePages() }
+        guard exceedsGrowthLoad(entries: entries, log2: table.log2) else { return }
+        if loadAcquire(table.successor) == 0 {
+            startMigration(of: table)
+        } else {
+            helpMigration(table, finishIfClaimed: true)
+        }
+    }
+
+    /// After a removal that left the stripe with `entries`: shrink a table grown past
+    /// the stripe's initial size that is now mostly empty.
+    @inline(__always) func afterRemove(entries: UInt64) {
+        let table = current
+        if underShrinkLoad(entries: entries, log2: table.log2), table.log2 > loadRelaxed(initialLog2),
+           loadRelaxed(table.successor) == 0 {
+            startMigration(of: table)
+        }
+    }
+}
+
+// MARK: - reserveCapacity
+
+extension Stripe {
+    /// Makes the stripe's current table at least 2^`log2` buckets and keeps it there: the
+    /// floor (`initialLog2`, which both sizes new tables and stops shrinking) is raised
+    /// monotonically first, so every migration started afterwards is at least this large.
+    /// The caller must be pinned.
+    func reserve(log2 target: UInt64) {
+        var floor = loadRelaxed(initialLog2)
+        while floor < target {
+            let (raised, seen) = compareExchangeAcqRel(initialLog2, expected: floor, desired: target)
+            if raised { break }
+            floor = seen
+        }
+        while true {
+            let word = currentWord
+            if Table.log2(ofWord: word) >= target { return }
+            let table = Table(word: word)
+            // Either a migration is under way (perhaps to a smaller table, started before
+            // the floor rose: finish it and look again) or we start one, sized from
+            // max(entries, floor) >= target. finishMigration moves every bucket not moved
+            // and publishes; if another thread publishes first, the next loop sees it.
+            // Required: reserving is not optional work, so a table that cannot be mapped
+            // stops with a message naming its size (instead of looping here for ever).
+            if loadAcquire(table.successor) == 0 { startMigration(of: table, required: true) }  // [M1]
+            finishMigration(of: table)
+        }
+    }
+}
+
+// MARK: - Retired tables
+
+extension Stripe {
+    /// Hands a table that no thread can newly reach (the stripe no longer publishes it)
+    /// to reclamation: it is freed once the epoch has advanced twice past this point.
+    func retire(_ table: Table) {
+        // [R1] the unpublishing CAS happened before this RMW; see epochForRetire.
+        storeRelaxed(table.retireEpoch, EpochDomain.epochForRetire())
+        pushRetired(table)
+    }
+
+    /// Tries to advance the epoch, then frees every retired table at least two epochs
+    /// old and puts the others back. Lock-free: an exchange, frees, and a push.
+    func collectRetiredTables() {
+        if loadRelaxed(retiredHead) == 0 { return }
+        EpochDomain.tryAdvance()
+        // [L1] acquire: pairs with the release of every push.
+        var list = exchangeAcqRel(retiredHead, 0)
+        let epoch = EpochDomain.epochForRetire()
+        while list != 0 {
+            let table = Table(list)
+            list = loadRelaxed(table.retiredLink)
+            if loadRelaxed(table.retireEpoch) &+ 2 <= epoch {
+                table.deallocate()
+            } else {
+                pushRetired(table)  // keeps the epoch it was retired in
+            }
+        }
+    }
+
+    /// Pushes `table` on the retired list (a Treiber stack).
+    private func pushRetired(_ table: Table) {
+        var head = loadRelaxed(retiredHead)
+        while true {
+            storeRelaxed(table.retiredLink, head)
+            // [L1] acq_rel: release publishes the link and the retire epoch to the collector.
+            let (pushed, seen) = compareExchangeAcqRel(retiredHead, expected: head, desired: table.address)
+            if pushed { return }
+            head = seen
+        }
     }
 }

@@ -28,6 +28,22 @@
 // (`recordFree`, `recordOwned`, `recordAcknowledged`), [2] nesting depth, [3] next
 // record, [4] write tally (`tick`).
 let threadRecordBytes = 128
+
+/// A thread's reclamation record, by name (layout above).
+struct ThreadRecord {
+    let base: AtomicWord
+    @inline(__always) init(_ address: UInt64) { base = words(address) }
+    /// `epoch << 1 | 1` while the thread is pinned, 0 otherwise.
+    @inline(__always) var pinState: AtomicWord { base }
+    /// `recordFree`, `recordOwned` or `recordAcknowledged`.
+    @inline(__always) var owner: AtomicWord { base + 1 }
+    /// Pin nesting depth (written only by the owning thread).
+    @inline(__always) var depth: AtomicWord { base + 2 }
+    /// The next record of the registry (immutable once listed).
+    @inline(__always) var next: AtomicWord { base + 3 }
+    /// Writes that found retired tables waiting (`EpochDomain.tick`).
+    @inline(__always) var writeTally: AtomicWord { base + 4 }
+}
 import _LockFreeMapShims
 
 /// The fence mode (`GlobalWords.mode`), decided once per process; only the move from
@@ -48,46 +64,42 @@ let recordAcknowledged: UInt64 = 2
 /// for the life of the process instead of being freed at thread exit.
 let threadKeyUnavailable = UInt64.max
 
-struct EpochDomain {
-    /// The process-wide domain (static storage in the shim: no lazy initializer,
-    /// hence no one-time lock on first use).
-    static var shared: EpochDomain { EpochDomain(base: GlobalWords.base) }
-
-    let base: AtomicWord
-
-    @inline(__always) var epoch: AtomicWord { GlobalWords.epoch }
-    @inline(__always) var registryHead: AtomicWord { GlobalWords.registryHead }
-    @inline(__always) var mode: AtomicWord { GlobalWords.mode }
-    @inline(__always) var threadKey: AtomicWord { GlobalWords.threadKey }
+/// The process-wide reclamation domain: one epoch and one record per thread, shared by
+/// every map (static storage in the shim: no lazy initializer, hence no one-time lock).
+enum EpochDomain {
+    @inline(__always) static var epoch: AtomicWord { GlobalWords.epoch }
+    @inline(__always) static var registryHead: AtomicWord { GlobalWords.registryHead }
+    @inline(__always) static var mode: AtomicWord { GlobalWords.mode }
+    @inline(__always) static var threadKey: AtomicWord { GlobalWords.threadKey }
 
     // MARK: Pinning
 
     /// Announces that the calling thread may hold table references until `unpin`.
     /// Pins nest (a `forEach` body may call the map). Returns the thread's record.
-    @inline(__always) func pin() -> AtomicWord {
+    @inline(__always) static func pin() -> ThreadRecord {
         var record = ThreadRecordSlot.get()
         if record == 0 { record = registerCurrentThread() }
-        let r = words(record)
-        let depth = loadRelaxed(r + 2)  // written only by this thread
-        storeRelaxed(r + 2, depth &+ 1)
+        let r = ThreadRecord(record)
+        let depth = loadRelaxed(r.depth)  // written only by this thread
+        storeRelaxed(r.depth, depth &+ 1)
         if depth != 0 { return r }
         if loadRelaxed(mode) == modeAsymmetric {
             // [E1] The advancer's membarrier [E5] orders this store before our later
             // loads, or our later loads after the advancer's earlier writes. The
             // compiler barrier keeps the compiler from doing the reordering itself.
-            storeRelaxed(r, loadAcquire(epoch) << 1 | 1)
+            storeRelaxed(r.pinState, loadAcquire(epoch) << 1 | 1)
             compilerBarrier()
         } else {
             // [E7] Acknowledge symmetric pinning once: every earlier pin of this
             // thread, fenced or not, has ended. seq_cst: in one order with the advancer's
             // owner-state loads.
-            if loadRelaxed(r + 1) != recordAcknowledged { storeSeqCst(r + 1, recordAcknowledged) }
+            if loadRelaxed(r.owner) != recordAcknowledged { storeSeqCst(r.owner, recordAcknowledged) }
             // [E2] seq_cst store then seq_cst re-read: Dekker with the advancer's seq_cst
             // record loads [E5] and epoch CAS [E6]. Retry only if the epoch moved
             // (another thread's progress).
             while true {
                 let e = loadSeqCst(epoch)
-                storeSeqCst(r, e << 1 | 1)
+                storeSeqCst(r.pinState, e << 1 | 1)
                 if loadSeqCst(epoch) == e { break }
             }
         }
@@ -96,27 +108,27 @@ struct EpochDomain {
     }
 
     /// Ends the pin begun by `pin()`.
-    @inline(__always) func unpin(_ r: AtomicWord) {
-        let depth = loadRelaxed(r + 2) &- 1
-        storeRelaxed(r + 2, depth)
+    @inline(__always) static func unpin(_ r: ThreadRecord) {
+        let depth = loadRelaxed(r.depth) &- 1
+        storeRelaxed(r.depth, depth)
         // [E4] release: every access this operation made to tables happens-before an
         // advancer's acquire load [E5] that sees the record unpinned.
-        if depth == 0 { storeRelease(r, 0) }
+        if depth == 0 { storeRelease(r.pinState, 0) }
     }
 
     /// Counts the calling thread's writes that found retired tables waiting, and says
     /// when to try freeing them: every 32nd, so that the membarrier an epoch advance
     /// costs is spread thin. `r` is the record `pin()` returned.
-    @inline(__always) func tick(_ r: AtomicWord) -> Bool {
-        let n = loadRelaxed(r + 4) &+ 1  // written only by this thread
-        storeRelaxed(r + 4, n)
+    @inline(__always) static func tick(_ r: ThreadRecord) -> Bool {
+        let n = loadRelaxed(r.writeTally) &+ 1  // written only by this thread
+        storeRelaxed(r.writeTally, n)
         return n & 31 == 1
     }
 
     /// The calling thread's pin nesting depth (0 outside map operations).
-    var currentThreadPinDepth: Int {
+    static var currentThreadPinDepth: Int {
         let record = ThreadRecordSlot.get()
-        return record == 0 ? 0 : Int(loadRelaxed(words(record) + 2))
+        return record == 0 ? 0 : Int(loadRelaxed(ThreadRecord(record).depth))
     }
 
     // MARK: Epochs
@@ -124,7 +136,7 @@ struct EpochDomain {
     /// The epoch a table retired now belongs to. A read-modify-write, not a load: it
     /// is in the epoch's release sequence, so whoever later reads an epoch written by
     /// an advance also sees everything this thread did before retiring (the unlink).
-    @inline(__always) func epochForRetire() -> UInt64 {
+    @inline(__always) static func epochForRetire() -> UInt64 {
         fetchAddSeqCst(epoch, 0)  // [R1]
     }
 
@@ -132,7 +144,7 @@ struct EpochDomain {
     /// and says whether it did. Never waits. A failed `membarrier` never advances: it
     /// moves the process to symmetric pins for good (`switchAfterMembarrierFailure`).
     @discardableResult
-    func tryAdvance() -> Bool {
+    static func tryAdvance() -> Bool {
         let m = loadSeqCst(mode)
         let e = loadSeqCst(epoch)
         if m == modeAsymmetric {
@@ -146,21 +158,21 @@ struct EpochDomain {
         // misses belongs to a thread that pins after it, in the current epoch).
         var record = loadSeqCst(registryHead)
         while record != 0 {
-            let r = words(record)
+            let r = ThreadRecord(record)
             if m == modeSymmetricAfterFailure {
                 // [E7] A record owned by a thread that has not pinned symmetrically since
                 // the switch may hold an unfenced pin this walk cannot see.
-                let owner = loadSeqCst(r + 1)
+                let owner = loadSeqCst(r.owner)
                 if owner == recordOwned { return false }
                 if owner == recordFree {
-                    record = loadRelaxed(r + 3)
+                    record = loadRelaxed(r.next)
                     continue
                 }
             }
             // [E5] seq_cst (Dekker with [E2]); acquire pairs with [E4].
-            let state = loadSeqCst(r)
+            let state = loadSeqCst(r.pinState)
             if state & 1 != 0, state >> 1 != e { return false }
-            record = loadRelaxed(r + 3)  // immutable once the record is listed
+            record = loadRelaxed(r.next)  // immutable once the record is listed
         }
         return compareExchangeSeqCst(epoch, expected: e, desired: e &+ 1).exchanged  // [E6]
     }
@@ -170,7 +182,7 @@ struct EpochDomain {
     /// ordered, so no advance may rely on them. From now on pins are symmetric, and an
     /// advance waits (by giving up, never by waiting) until every thread that owned a
     /// record has acknowledged. Says so once on standard error.
-    @inline(never) func switchAfterMembarrierFailure(_ error: Int32) {
+    @inline(never) static func switchAfterMembarrierFailure(_ error: Int32) {
         _ = compareExchangeSeqCst(GlobalWords.membarrierFailure, expected: 0, desired: UInt64(UInt32(bitPattern: error)))
         let (switched, _) = compareExchangeSeqCst(mode, expected: modeAsymmetric, desired: modeSymmetricAfterFailure)
         if switched {
@@ -184,18 +196,18 @@ struct EpochDomain {
     /// Claims a record for the calling thread (a free one, or one from a new page),
     /// and arranges for its release when the thread exits. Lock-free: CAS claims,
     /// a CAS push for a new page, a CAS to create the pthread key once.
-    @inline(never) func registerCurrentThread() -> UInt64 {
+    @inline(never) static func registerCurrentThread() -> UInt64 {
         decideModeIfNeeded()
         var record = loadSeqCst(registryHead)
         var claimed: UInt64 = 0
         while record != 0 {
             // [E8] seq_cst claim: in one order with an advancer's owner-state load.
-            if loadRelaxed(words(record) + 1) == recordFree,
-               compareExchangeSeqCst(words(record) + 1, expected: recordFree, desired: recordOwned).exchanged {
+            if loadRelaxed(ThreadRecord(record).owner) == recordFree,
+               compareExchangeSeqCst(ThreadRecord(record).owner, expected: recordFree, desired: recordOwned).exchanged {
                 claimed = record
                 break
             }
-            record = loadRelaxed(words(record) + 3)
+            record = loadRelaxed(ThreadRecord(record).next)
         }
         if claimed == 0 { claimed = pushNewRecordPage() }
         // [E8] seq_cst: every later (relaxed) mode load of this thread reads this value
@@ -213,17 +225,17 @@ struct EpochDomain {
 
     /// Adds a page of records to the registry; the first one is ours. Stops with a
     /// message if the page cannot be mapped: the calling operation cannot run unpinned.
-    private func pushNewRecordPage() -> UInt64 {
+    private static func pushNewRecordPage() -> UInt64 {
         let count = PageMemory.pageSize / threadRecordBytes
         let page = address(PageMemory.allocateOrStop(byteCount: PageMemory.pageSize, for: "a page of thread records"))
         for i in 0..<count - 1 {
-            storeRelaxed(words(page + UInt64(threadRecordBytes * i)) + 3, page + UInt64(threadRecordBytes * (i + 1)))
+            storeRelaxed(ThreadRecord(page + UInt64(threadRecordBytes * i)).next, page + UInt64(threadRecordBytes * (i + 1)))
         }
-        storeRelaxed(words(page) + 1, recordOwned)
-        let last = words(page + UInt64(threadRecordBytes * (count - 1)))
+        storeRelaxed(ThreadRecord(page).owner, recordOwned)
+        let last = ThreadRecord(page + UInt64(threadRecordBytes * (count - 1)))
         var head = loadSeqCst(registryHead)
         while true {
-            storeRelaxed(last + 3, head)
+            storeRelaxed(last.next, head)
             // [E8] seq_cst push: release makes the links and the claim visible to whoever
             // walks from head; seq_cst puts it in one order with the advancer's head load.
             let (pushed, seen) = compareExchangeSeqCst(registryHead, expected: head, desired: page)
@@ -234,7 +246,7 @@ struct EpochDomain {
 
     /// The pthread key whose destructor releases an exiting thread's record (stored + 1),
     /// or nil if the process could not create one (then records are never released).
-    private func threadExitKey() -> UInt64? {
+    private static func threadExitKey() -> UInt64? {
         let stored = loadAcquire(threadKey)
         if stored == threadKeyUnavailable { return nil }
         if stored != 0 { return stored }
@@ -251,7 +263,7 @@ struct EpochDomain {
 
     /// Chooses the fence mode once per process, before any thread pins. The environment
     /// variable LOCKFREEMAP_SYMMETRIC_FENCE=1 forces the portable mode (for tests).
-    private func decideModeIfNeeded() {
+    private static func decideModeIfNeeded() {
         if loadAcquire(mode) != 0 { return }
         let forced = PlatformMemory.environmentFlag("LOCKFREEMAP_SYMMETRIC_FENCE")
         let chosen = !forced && !_lfm_built_with_tsan() && PlatformMembarrier.register() ? modeAsymmetric : modeSymmetric
@@ -259,12 +271,12 @@ struct EpochDomain {
     }
 
     /// Threads pinned right now, process-wide (approximate; statistics and tests).
-    var pinnedThreadCount: Int {
+    static var pinnedThreadCount: Int {
         var n = 0
         var record = loadAcquire(registryHead)
         while record != 0 {
-            if loadRelaxed(words(record)) & 1 != 0 { n += 1 }
-            record = loadRelaxed(words(record) + 3)
+            if loadRelaxed(ThreadRecord(record).pinState) & 1 != 0 { n += 1 }
+            record = loadRelaxed(ThreadRecord(record).next)
         }
         return n
     }
@@ -285,10 +297,10 @@ private func releaseRecordAtThreadExit(_ value: UnsafeMutableRawPointer?) {
 #endif
 
 private func releaseRecord(_ record: UInt64) {
-    let r = words(record)
-    storeRelease(r, 0)  // not pinned
-    storeRelaxed(r + 2, 0)
-    storeRelease(r + 1, recordFree)  // free for the next thread
+    let r = ThreadRecord(record)
+    storeRelease(r.pinState, 0)  // not pinned
+    storeRelaxed(r.depth, 0)
+    storeRelease(r.owner, recordFree)  // free for the next thread
     // A map call from a later thread-exit destructor registers afresh (pthread then runs
     // this destructor again) instead of using a record now free.
     ThreadRecordSlot.set(0)

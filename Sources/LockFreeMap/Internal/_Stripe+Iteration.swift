@@ -45,7 +45,7 @@ extension Stripe {
     /// instead, recursively. Otherwise every live slot of the chain is looked at, frozen or
     /// not. The caller must be pinned. Allocates nothing; never waits.
     func visitLiveEntries(
-        tableWord: UInt64, bucket b: UInt64, positions range: Range<UInt64>, domain: EpochDomain,
+        tableWord: UInt64, bucket b: UInt64, positions range: Range<UInt64>,
         _ body: (_ hash: UInt64, _ value: UInt64) -> Void
     ) {
         let table = Table(word: tableWord)
@@ -53,7 +53,7 @@ extension Stripe {
         if loadAcquire(head.control(0)) & slotFrozen != 0 {  // [C1]
             // Freezing goes in chain order (T4): an unfrozen slot 0 means no entry of the
             // chain had moved on when we read it; a frozen one means we visit only there.
-            let successor = moveOn(from: table, head: head, domain: domain)
+            let successor = moveOn(from: table, head: head)
             let log2 = Table.log2(ofWord: successor)
             let shift = UInt64(lowHashBits) - log2
             var prefix = range.lowerBound >> shift
@@ -66,7 +66,7 @@ extension Stripe {
                 // back during one refill.) `range` stays within the bucket being visited.
                 let part = Swift.max(range.lowerBound, prefix << shift) ..< Swift.min(range.upperBound, (prefix + 1) << shift)
                 visitLiveEntries(tableWord: successor, bucket: reversedBits(prefix, width: log2),
-                                 positions: part, domain: domain, body)
+                                 positions: part, body)
                 prefix += 1
             }
             return
