@@ -1,7 +1,7 @@
 import Testing
 @testable import MapBenchCore
 
-/// The key and draw primitives must match WORKLOADS.md bit for bit (the peers compare cell by
+/// The key and draw primitives must match docs/WORKLOADS.md bit for bit (the peers compare cell by
 /// cell). Expected values computed independently with Python's arbitrary-precision integers.
 @Suite struct KeysTests {
     @Test func splitmix64KnownValues() {

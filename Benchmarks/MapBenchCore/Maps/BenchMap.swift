@@ -1,4 +1,4 @@
-/// What the benchmark needs from a map: the operations of WORKLOADS.md, with the semantics of
+/// What the benchmark needs from a map: the operations of docs/WORKLOADS.md, with the semantics of
 /// `LockFreeInt64Map`'s API, so that every map is driven by the same specialized code.
 ///
 /// The timed loops are generic over `M: BenchMap` and the suite dispatches on the concrete
@@ -10,7 +10,7 @@ protocol BenchMap: AnyObject, Sendable {
     init()
 
     /// An empty map for a prefill of `expectedCount` keys (the shared prefilled map and
-    /// churn's map). By default the same as `init()`: WORKLOADS.md gives no hint;
+    /// churn's map). By default the same as `init()`: docs/WORKLOADS.md gives no hint;
     /// `lockfree-presized` uses it to compare a presized table with a grown one.
     init(expectedCount: UInt64)
 

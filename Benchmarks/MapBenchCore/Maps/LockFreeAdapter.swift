@@ -8,7 +8,7 @@ protocol LockFreeSizing {
     static func make(expectedCount: UInt64) -> LockFreeInt64Map
 }
 
-/// Grown from empty, as WORKLOADS.md says: `lockfree`.
+/// Grown from empty, as docs/WORKLOADS.md says: `lockfree`.
 enum GrownFromEmpty: LockFreeSizing {
     static var name: String { "lockfree" }
     static func make(expectedCount: UInt64) -> LockFreeInt64Map { LockFreeInt64Map() }

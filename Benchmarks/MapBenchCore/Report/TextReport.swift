@@ -39,7 +39,7 @@ enum TextTable {
 
 /// The CSV file: the peers' columns exactly, so that files can be joined.
 enum CSVReport {
-    /// Header of the cell lines (identical to peers/native's).
+    /// Header of the cell lines (identical to the native peers' harness).
     static let header = "system,mix,dist,K,threads,mops,p50_ns,p99_ns,p999_ns"
 
     /// A cell line.

@@ -7,7 +7,7 @@ import Darwin
 #endif
 import Synchronization
 
-/// The start and stop flags of one cell (WORKLOADS.md "Threads and timing").
+/// The start and stop flags of one cell (docs/WORKLOADS.md "Threads and timing").
 final class RunControl: Sendable {
     /// Workers that are ready to start.
     let ready = Atomic<Int>(0)

@@ -7,7 +7,7 @@ import Musl
 import Darwin
 #endif
 
-/// Bytes per entry, measured in a fresh process (WORKLOADS.md "Memory"): the benchmark
+/// Bytes per entry, measured in a fresh process (docs/WORKLOADS.md "Memory"): the benchmark
 /// re-executes its own binary with `--_mem-child MAP K`; the child inserts K keys from one
 /// thread and prints one `mem,...` line, which the parent parses.
 enum MemoryProbe {

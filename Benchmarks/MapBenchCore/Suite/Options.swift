@@ -12,7 +12,7 @@ enum Preset: String, Sendable, Codable {
     case standard
     /// `--quick`: a smoke run of seconds.
     case quick
-    /// `--full`: WORKLOADS.md's full matrix, like the peers' full run.
+    /// `--full`: docs/WORKLOADS.md's full matrix, like the peers' full run.
     case full
 }
 
@@ -247,7 +247,7 @@ func usageText(cpus: Int = onlineCPUCount()) -> String {
     return """
     usage: map-bench [options]
 
-    Measures LockFreeInt64Map and baseline maps on the workloads of WORKLOADS.md and prints a
+    Measures LockFreeInt64Map and baseline maps on the workloads of docs/WORKLOADS.md and prints a
     table (one row per cell: the median of the repeats). Without options it runs the default
     suite, about a minute on 2 cores: K = 1,000,000, maps \(standard.maps.map(\.rawValue).joined(separator: ",")),
     every mix, threads \(standard.threads.map(String.init).joined(separator: ",")), \(standard.seconds) s a cell,

@@ -165,7 +165,7 @@ final class Suite {
                 describeLockFree(lockFree, kind, keys)
             }
             if options.verify { verifyContents(driver, map, kind, keys, after: "prefill") }
-            // Mix order as WORKLOADS.md: read runs first, while every value still equals its key.
+            // Mix order as docs/WORKLOADS.md: read runs first, while every value still equals its key.
             for mix in Mix.allCases where onShared.contains(where: { $0.mix == mix }) {
                 let sumBefore = mix == .counter && options.verify ? driver.valueSum(map, keys: keys) : 0
                 var counted: UInt64 = 0

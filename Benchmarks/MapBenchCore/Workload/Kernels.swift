@@ -1,4 +1,4 @@
-// One operation of each mix, as the peers' `do_op` (peers/native/src/peers.cpp), generic over
+// One operation of each mix, as the native peers' `do_op`, generic over
 // the map and the key source so that the timed loop is specialized per (map, mix, source).
 
 /// Where an operation's key index comes from.

@@ -1,4 +1,4 @@
-/// The workload mixes of WORKLOADS.md, in the order the suite runs them on one K.
+/// The workload mixes of docs/WORKLOADS.md, in the order the suite runs them on one K.
 enum Mix: String, CaseIterable, Sendable, Codable {
     /// get of a present key; must find value == key.
     case read

@@ -1,12 +1,12 @@
-// Keys and random draws of shared/WORKLOADS.md ("Keys and random draws"), bit for bit the
-// same as the C++ and Java peers (peers/native/src/workload.hpp), so that every cell can be
+// Keys and random draws of docs/WORKLOADS.md ("Keys and random draws"), bit for bit the
+// same as the C++ and Java peers (the workload code of the native peers' harness), so that every cell can be
 // compared with theirs.
 
 /// The golden-ratio increment of the splitmix64 sequence.
 let splitMixGamma: UInt64 = 0x9E37_79B9_7F4A_7C15
 
 /// splitmix64 finalizer (Steele, Lea, Flood, "Fast splittable pseudorandom number
-/// generators", OOPSLA 2014), exactly as WORKLOADS.md spells it: unsigned, wrapping.
+/// generators", OOPSLA 2014), exactly as docs/WORKLOADS.md spells it: unsigned, wrapping.
 @inline(__always)
 func splitmix64(_ x: UInt64) -> UInt64 {
     var z = x &+ splitMixGamma

@@ -13,7 +13,7 @@ import Darwin
 struct ZipfGenerator: Sendable {
     /// Number of ranks.
     let n: UInt64
-    /// The exponent (WORKLOADS.md: 0.99).
+    /// The exponent (docs/WORKLOADS.md: 0.99).
     let theta: Double
     let zetaN: Double
     let alpha: Double
@@ -55,7 +55,7 @@ struct ZipfGenerator: Sendable {
 }
 
 /// The ranks one thread cycles through in a zipf cell, drawn before timing because `pow`
-/// costs more than a lookup (WORKLOADS.md). Filled with the first draws of the thread's own
+/// costs more than a lookup (docs/WORKLOADS.md). Filled with the first draws of the thread's own
 /// generator; `generatorAfter` is that generator once the ring is full, so the op-choice
 /// draws of read90 continue the same sequence, as in the peers.
 final class ZipfRing: @unchecked Sendable {

@@ -84,18 +84,18 @@ enum EpochDomain {
         storeRelaxed(r.depth, depth &+ 1)
         if depth != 0 { return r }
         if loadRelaxed(mode) == modeAsymmetric {
-            // [E1] The advancer's membarrier [E5] orders this store before our later
+            // [E1] The advancer's membarrier [E4] orders this store before our later
             // loads, or our later loads after the advancer's earlier writes. The
             // compiler barrier keeps the compiler from doing the reordering itself.
             storeRelaxed(r.pinState, loadAcquire(epoch) << 1 | 1)
             compilerBarrier()
         } else {
-            // [E7] Acknowledge symmetric pinning once: every earlier pin of this
+            // [E6] Acknowledge symmetric pinning once: every earlier pin of this
             // thread, fenced or not, has ended. seq_cst: in one order with the advancer's
             // owner-state loads.
             if loadRelaxed(r.owner) != recordAcknowledged { storeSeqCst(r.owner, recordAcknowledged) }
             // [E2] seq_cst store then seq_cst re-read: Dekker with the advancer's seq_cst
-            // record loads [E5] and epoch CAS [E6]. Retry only if the epoch moved
+            // record loads [E4] and epoch CAS [E5]. Retry only if the epoch moved
             // (another thread's progress).
             while true {
                 let e = loadSeqCst(epoch)
@@ -111,8 +111,8 @@ enum EpochDomain {
     @inline(__always) static func unpin(_ r: ThreadRecord) {
         let depth = loadRelaxed(r.depth) &- 1
         storeRelaxed(r.depth, depth)
-        // [E4] release: every access this operation made to tables happens-before an
-        // advancer's acquire load [E5] that sees the record unpinned.
+        // [E3] release: every access this operation made to tables happens-before an
+        // advancer's acquire load [E4] that sees the record unpinned.
         if depth == 0 { storeRelease(r.pinState, 0) }
     }
 
@@ -148,19 +148,19 @@ enum EpochDomain {
         let m = loadSeqCst(mode)
         let e = loadSeqCst(epoch)
         if m == modeAsymmetric {
-            let error = PlatformMembarrier.barrier()  // [E5]
+            let error = PlatformMembarrier.barrier()  // [E4]
             if error != 0 {
                 switchAfterMembarrierFailure(error)
                 return false
             }
         }
-        // [E5] seq_cst: the registry push [E8] is in the same order (a record this walk
+        // [E4] seq_cst: the registry push [E7] is in the same order (a record this walk
         // misses belongs to a thread that pins after it, in the current epoch).
         var record = loadSeqCst(registryHead)
         while record != 0 {
             let r = ThreadRecord(record)
             if m == modeSymmetricAfterFailure {
-                // [E7] A record owned by a thread that has not pinned symmetrically since
+                // [E6] A record owned by a thread that has not pinned symmetrically since
                 // the switch may hold an unfenced pin this walk cannot see.
                 let owner = loadSeqCst(r.owner)
                 if owner == recordOwned { return false }
@@ -169,12 +169,12 @@ enum EpochDomain {
                     continue
                 }
             }
-            // [E5] seq_cst (Dekker with [E2]); acquire pairs with [E4].
+            // [E4] seq_cst (Dekker with [E2]); acquire pairs with [E3].
             let state = loadSeqCst(r.pinState)
             if state & 1 != 0, state >> 1 != e { return false }
             record = loadRelaxed(r.next)  // immutable once the record is listed
         }
-        return compareExchangeSeqCst(epoch, expected: e, desired: e &+ 1).exchanged  // [E6]
+        return compareExchangeSeqCst(epoch, expected: e, desired: e &+ 1).exchanged  // [E5]
     }
 
     /// After `membarrier` failed with `error` (ENOMEM on kernels with off-stack CPU masks,
@@ -201,7 +201,7 @@ enum EpochDomain {
         var record = loadSeqCst(registryHead)
         var claimed: UInt64 = 0
         while record != 0 {
-            // [E8] seq_cst claim: in one order with an advancer's owner-state load.
+            // [E7] seq_cst claim: in one order with an advancer's owner-state load.
             if loadRelaxed(ThreadRecord(record).owner) == recordFree,
                compareExchangeSeqCst(ThreadRecord(record).owner, expected: recordFree, desired: recordOwned).exchanged {
                 claimed = record
@@ -210,7 +210,7 @@ enum EpochDomain {
             record = loadRelaxed(ThreadRecord(record).next)
         }
         if claimed == 0 { claimed = pushNewRecordPage() }
-        // [E8] seq_cst: every later (relaxed) mode load of this thread reads this value
+        // [E7] seq_cst: every later (relaxed) mode load of this thread reads this value
         // or a newer one, so a thread whose claim an advancer missed pins symmetrically.
         _ = loadSeqCst(mode)
         ThreadRecordSlot.set(claimed)
@@ -236,7 +236,7 @@ enum EpochDomain {
         var head = loadSeqCst(registryHead)
         while true {
             storeRelaxed(last.next, head)
-            // [E8] seq_cst push: release makes the links and the claim visible to whoever
+            // [E7] seq_cst push: release makes the links and the claim visible to whoever
             // walks from head; seq_cst puts it in one order with the advancer's head load.
             let (pushed, seen) = compareExchangeSeqCst(registryHead, expected: head, desired: page)
             if pushed { return page }

@@ -5,7 +5,7 @@
 // bijection, two distinct keys never share a hash, so a slot stores 58 bits of
 // the hash alone (the other 6 choose the stripe) and the key is recovered from
 // them when iterating (`MapCore.key(low:stripe:)`). The seed is random per map instance, so a key set that collides
-// in one map does not collide in another (FIELD.md #11, hash flooding).
+// in one map does not collide in another (hash flooding, as in redis#663).
 
 @usableFromInline let fmixMultiplier1: UInt64 = 0xff51_afd7_ed55_8ccd
 @usableFromInline let fmixMultiplier2: UInt64 = 0xc4ce_b9fe_1a85_ec53

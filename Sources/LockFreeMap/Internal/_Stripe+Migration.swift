@@ -79,7 +79,7 @@ extension Stripe {
             _ = fetchAddRelaxed(GlobalWords.skippedMigrations, 1)
             return false
         }
-        // [M1] acq_rel CAS: release publishes the successor's header to whoever
+        // [U1] acq_rel CAS: release publishes the successor's header to whoever
         // acquires the successor word.
         let (installed, _) = compareExchangeAcqRel(table.successor, expected: 0, desired: successor.publishedWord)
         if !installed { successor.deallocate() }
@@ -106,7 +106,7 @@ extension Stripe {
     /// `finishIfClaimed`, once every chunk is claimed but the migration is not done (a
     /// claimer is slow or stopped), moves every bucket not yet moved.
     @inline(never) func helpMigration(_ table: Table, finishIfClaimed: Bool = false) {
-        let successor = loadAcquire(table.successor)  // [M1]
+        let successor = loadAcquire(table.successor)  // [U1]
         if successor == 0 { return }
         let count = table.bucketCount
         // Relaxed: the cursor only spreads work; the buckets' own flags decide.
@@ -126,7 +126,7 @@ extension Stripe {
     /// Every bucket was flagged when its `migrateBucket` returned, and a flag is set only
     /// after the chain's copies, which the flag's acquire load made visible here.
     @inline(never) func finishMigration(of table: Table) {
-        let successor = loadAcquire(table.successor)  // [M1]
+        let successor = loadAcquire(table.successor)  // [U1]
         if successor == 0 { return }
         for b in 0..<table.bucketCount {
             migrateBucket(table.bucket(b), of: table, into: successor)
@@ -138,7 +138,7 @@ extension Stripe {
     /// chain to the successor (so that the key's entry, if any, is there before the
     /// operation acts on it) and returns the successor's word to continue in.
     @inline(never) func moveOn(from table: Table, head: Bucket) -> UInt64 {
-        let successor = loadAcquire(table.successor)  // [M1]: non-zero, a slot is frozen
+        let successor = loadAcquire(table.successor)  // [U1]: non-zero, a slot is frozen
         migrateBucket(head, of: table, into: successor)
         return successor
     }
@@ -146,7 +146,7 @@ extension Stripe {
     /// Freezes, copies and flags one chain. Idempotent; any number of threads may run
     /// it on the same chain at once.
     func migrateBucket(_ head: Bucket, of table: Table, into successor: UInt64) {
-        // [M3] acquire: pairs with the flag CAS, so every copy of this chain is visible.
+        // [F1] acquire: pairs with the flag CAS, so every copy of this chain is visible.
         if loadAcquire(head.migrated) != 0 { return }
         // Freeze, in chain order.
         var b = head
@@ -185,9 +185,9 @@ extension Stripe {
             b = Bucket(next)
         }
         RaceWindow.widen(.beforeFlag)
-        // [M3] acq_rel CAS: release makes the copies visible to whoever sees the flag.
+        // [F1] acq_rel CAS: release makes the copies visible to whoever sees the flag.
         guard compareExchangeAcqRel(head.migrated, expected: 0, desired: 1).exchanged else { return }
-        // [M4] seq_cst fetch-add: the last one acquires every earlier flagger's copies.
+        // [F2] seq_cst fetch-add: the last one acquires every earlier flagger's copies.
         if fetchAddSeqCst(table.migratedCount, 1) &+ 1 == table.bucketCount {
             publish(successor, replacing: table)
         }
@@ -315,7 +315,7 @@ extension Stripe {
             // and publishes; if another thread publishes first, the next loop sees it.
             // Required: reserving is not optional work, so a table that cannot be mapped
             // stops with a message naming its size (instead of looping here for ever).
-            if loadAcquire(table.successor) == 0 { startMigration(of: table, required: true) }  // [M1]
+            if loadAcquire(table.successor) == 0 { startMigration(of: table, required: true) }  // [U1]
             finishMigration(of: table)
         }
     }

@@ -109,7 +109,7 @@ extension Stripe {
             case .tombstone: fallback = (false, 0)
             case .missing: break
             }
-            // [M1] acquire: pairs with the release of the CAS that installed the successor.
+            // [U1] acquire: pairs with the release of the CAS that installed the successor.
             word = loadAcquire(Table(word: word).successor)
         }
     }

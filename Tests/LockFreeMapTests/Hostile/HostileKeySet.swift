@@ -3,7 +3,7 @@ import Testing
 /// Key sets built to collide under weak hashes: each would pile into a few buckets of a table
 /// that indexes by the key's low bits, high bits, identity or bit-reversed identity (as a
 /// split-ordered list does), or that hashes with a weak multiplicative mix. A strong 64-bit
-/// mixer seeded per map (FIELD.md #11) spreads all of them.
+/// mixer seeded per map (against hash flooding, as in redis#663) spreads all of them.
 enum HostileKeySet: String, CaseIterable, Sendable, CustomTestStringConvertible {
     /// i << 32: low 32 bits all zero.
     case multiplesOf2To32

@@ -8,7 +8,7 @@
 // history is split by key and each part is checked on its own ("P-compositionality",
 // Horn & Kroening, FORTE 2015; Porcupine does the same for key-value stores). This is why
 // whole-map operations (count, isEmpty, forEach, removeAll) are never recorded: they span
-// all registers and API.md does not promise that they are atomic.
+// all registers and docs/API.md does not promise that they are atomic.
 //
 // Search. Wing & Gong's algorithm (J. Parallel Distrib. Comput. 1993) with Lowe's
 // memoization ("Testing for linearizability", Concurrency Comput. 2017): walk the history's

@@ -7,7 +7,7 @@ extension StressSuite {
     /// running the release tests under valgrind, and by `.ci/asan.sh`).
     @Suite("Memory")
     struct Memory {
-        // Stresses: reclamation of removed entries while the map lives (FIELD.md #3): millions
+        // Stresses: reclamation of removed entries while the map lives (maps that freed garbage only at the end held gigabytes: bookkeeper#3061, crossbeam#566): millions
         // of inserts of ever-new keys, each followed by the removal of the key inserted a window
         // earlier, with a concurrent reader. The map's size is constant, so resident memory must
         // level off; a map that frees removed entries only at deinit (or never) grows linearly.

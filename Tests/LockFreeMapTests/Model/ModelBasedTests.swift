@@ -1,6 +1,6 @@
 // Model-based property tests: seeded random sequences of every API operation are applied to
 // LockFreeInt64Map and to a `[Int64: Int64]` model; every result and the final contents must
-// agree. What this proves (single-threaded): each operation implements API.md's sequential
+// agree. What this proves (single-threaded): each operation implements docs/API.md's sequential
 // semantics for all key/value edge cases the generator hits, across growth from capacity 0
 // to ~20,000 keys, mass removal and regrowth. Concurrency is the linearizability suite's job.
 //

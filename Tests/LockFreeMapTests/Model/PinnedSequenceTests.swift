@@ -5,7 +5,7 @@
 // name that says what broke, like swift-collections' `test_fuzzerDiscovered00`.
 //
 // No randomized test has found a bug yet (the map under test is still the scaffold), so the
-// entries so far are hazards other concurrent maps were bitten by (docs: shared/FIELD.md):
+// entries so far are hazards other concurrent maps were bitten by (bugs reported against other concurrent maps):
 // sentinel keys and values, put-if-absent on key 0, counters that wrap, empty-state checks.
 import LockFreeMap
 import Testing

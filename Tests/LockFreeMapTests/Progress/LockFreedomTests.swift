@@ -62,7 +62,7 @@ extension StressSuite {
 
         // Stresses: progress while the frozen thread may be in the middle of a resize (a fresh
         // map from capacity 0 per round, workers inserting ever-new keys): growth must never
-        // wait for one thread (FIELD.md #8, #9).
+        // wait for one thread (resize is where mature maps lost updates and stalled: xsync#109, cht#29).
         @Test("Lock-free: others progress while a worker is paused during growth")
         func othersProgressDuringPausesWhileGrowing() async {
             var configuration = PauseHarnessConfiguration()

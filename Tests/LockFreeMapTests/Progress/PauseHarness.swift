@@ -82,7 +82,7 @@ struct PauseObservation: Sendable, CustomStringConvertible {
 
 /// Pauses one worker at a time at an arbitrary instruction and measures whether the others
 /// complete operations meanwhile, the definition of lock-freedom made observable: a thread
-/// stopped anywhere must not stop the others (API.md, "Progress").
+/// stopped anywhere must not stop the others (docs/API.md, "Progress").
 ///
 /// A pause whose victim was interrupted inside the C library (`libc.so`, the loader) or a
 /// sanitizer runtime is excused, not counted: there it may hold one of the allocator's arena

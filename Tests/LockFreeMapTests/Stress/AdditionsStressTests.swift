@@ -169,7 +169,7 @@ extension StressSuite.Invariants {
     // grow and shrink under the iterator) and one writer also raises the capacity with
     // reserveCapacity. One reader iterates straight through; a second iterates slowly,
     // yielding between next() calls, so migrations happen between its calls. Every key
-    // present throughout is produced exactly once with its value, no key twice (API.md).
+    // present throughout is produced exactly once with its value, no key twice (docs/API.md).
     @Test("for-in under churn and migrations: each untouched key exactly once, no key twice")
     func iterationUnderChurnProducesStableKeysOnce() async throws {
         let rounds = StressEnvironment.scaled(3, long: 20)

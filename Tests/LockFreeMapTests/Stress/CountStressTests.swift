@@ -18,7 +18,7 @@ extension StressSuite.Invariants {
 
     // Stresses: the striped size counter when the insert and the remove of one key run on
     // different threads (so on different stripes): a sum read between them can fall below the
-    // true size, and `count` must clamp it, never report a negative size (FIELD.md #2). Once the
+    // true size, and `count` must clamp it, never report a negative size (eclipse-collections#497 saw a size of 0 right after an insert). Once the
     // threads stop, `count` must be exact: equal to the insert/remove balance and to forEach.
     @Test("count is never negative under churn and exact when quiescent")
     func countNeverNegativeAndExactAtRest() async {

@@ -46,7 +46,7 @@ extension StressSuite.Invariants {
     // Stresses: weakly consistent iteration while writers insert, remove and update a disjoint
     // key set hard enough to make the table grow (and shrink, if it does) under the iterator.
     // Every key present for the whole call (the stable set S) must be visited exactly once with
-    // its value, and no key may be visited twice (API.md; FIELD.md #10).
+    // its value, and no key may be visited twice (docs/API.md; iterators of other maps repeated or missed entries across a resize: cockroachdb/swiss#39, papaya#76).
     @Test("forEach under churn: each untouched key exactly once, no key twice")
     func forEachUnderChurnVisitsStableKeysOnce() async throws {
         let rounds = StressEnvironment.scaled(4, long: 20)

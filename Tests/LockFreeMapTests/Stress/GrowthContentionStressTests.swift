@@ -28,7 +28,7 @@ extension StressSuite.Invariants {
     // Stresses: table growth from capacity 0 while writers insert disjoint and overlapping
     // ranges, readers look up keys known to be present (published per writer with a release
     // high-water mark) or known to be removed, and a remover deletes a separate range. Lost
-    // inserts, resurrected removals and keys invisible during migration all show (FIELD.md #8).
+    // inserts, resurrected removals and keys invisible during migration all show (resize is where mature maps lost updates: xsync#109, JCTools#151).
     @Test("Growth under contention: published keys always found; final contents exact")
     func growthUnderContentionKeepsEveryKey() async throws {
         let totalKeys = StressEnvironment.scaled(200_000, long: 1_000_000)

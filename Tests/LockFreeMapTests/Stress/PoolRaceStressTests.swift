@@ -3,7 +3,7 @@ import Synchronization
 import Testing
 
 extension StressSuite.Invariants {
-    // Stresses: the copy race of DESIGN.md M5 (shared/findings/m5-pool-exhaustion.md). Every
+    // Stresses: the copy race of DESIGN.md M5 (found by an outside review's SPIN model: finding "m5-pool-exhaustion"). Every
     // key lands in one bucket chain of one stripe, and eight threads insert ever-new keys and
     // remove old ones there: tombstones fill the chain, its pool runs out, and the table is
     // rebuilt again and again, each rebuild copied by every thread at once (they all meet the

@@ -1,6 +1,6 @@
 /// A small, fast, seedable generator for the stress tests: the splitmix64 sequence
 /// (Steele, Lea, Flood, "Fast splittable pseudorandom number generators", OOPSLA 2014),
-/// the same one WORKLOADS.md uses. A value type, so each thread owns its own and the hot loops
+/// the same one docs/WORKLOADS.md uses. A value type, so each thread owns its own and the hot loops
 /// neither allocate nor share a cache line.
 struct StressRandom: RandomNumberGenerator {
     private var state: UInt64

@@ -6,7 +6,7 @@ import Musl
 import Darwin
 #endif
 
-/// The process's resident memory, as WORKLOADS.md measures it: on Linux the second field of
+/// The process's resident memory, as docs/WORKLOADS.md measures it: on Linux the second field of
 /// `/proc/self/statm` (resident pages) times the page size; on Darwin the task's
 /// `resident_size` (StressResidentMemory+Darwin.swift).
 enum StressResidentMemory {

@@ -3,7 +3,7 @@
 // The model-based tests apply the same operations to the map and to `[Int64: Int64]`; the
 // linearizability checker replays recorded single-key operations against a per-key
 // register (`Int64?`). Both use `apply(toRegister:)` below, which is the written-down
-// meaning of API.md for one key, independent of any map implementation.
+// meaning of docs/API.md for one key, independent of any map implementation.
 
 /// A call of one public map operation with its arguments.
 ///
@@ -23,7 +23,7 @@ enum MapOperation: Hashable, Sendable, CustomStringConvertible {
     case count
     case isEmpty
     case forEach
-    // Version 2 additions (API.md). Closures are data: a TransformKind or PredicateKind.
+    // Version 2 additions (docs/API.md). Closures are data: a TransformKind or PredicateKind.
     /// `updateValue(forKey:with:)` with the transform `transform`.
     case updateWith(forKey: Int64, transform: TransformKind)
     /// `value(forKey:orInsert:)` whose `make` returns `value`.
@@ -225,7 +225,7 @@ struct KeyValuePair: Hashable, Sendable, Comparable {
 
 extension MapOperation {
     /// The sequential specification of a single-key operation on its key's register:
-    /// `state` is the key's value before (nil = absent); returns the result API.md
+    /// `state` is the key's value before (nil = absent); returns the result docs/API.md
     /// demands and the register's value after.
     ///
     /// Precondition: `key != nil` (whole-map operations have no per-key meaning).

@@ -1,9 +1,9 @@
-// MapUnderTest: the whole public surface of API.md as a protocol, so that the model-based
+// MapUnderTest: the whole public surface of docs/API.md as a protocol, so that the model-based
 // tests and the linearizability checker run unchanged against LockFreeInt64Map and against
 // deliberately broken adapters (which prove that those tests can fail).
 import LockFreeMap
 
-/// Everything API.md promises, one requirement per public member of `LockFreeInt64Map`.
+/// Everything docs/API.md promises, one requirement per public member of `LockFreeInt64Map`.
 ///
 /// Conformers must be reference types: the map is shared between threads, and the
 /// subscript setter mutates shared state, not a copy.
@@ -54,7 +54,7 @@ extension LockFreeInt64Map: MapUnderTest {
     }
 }
 
-/// The values every Int64 test must cover as keys and as values: API.md allows all 2^64,
+/// The values every Int64 test must cover as keys and as values: docs/API.md allows all 2^64,
 /// and these are the ones a sentinel, a sign bug or an overflow would hit first.
 enum EdgeValues {
     /// 0, -1, 1, Int64.min, Int64.max.

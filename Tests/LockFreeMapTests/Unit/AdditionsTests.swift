@@ -1,4 +1,4 @@
-// Unit tests, single-threaded, of the version 2 additions (API.md, "Additions"):
+// Unit tests, single-threaded, of the version 2 additions (docs/API.md, "Additions"):
 // updateValue(forKey:with:), value(forKey:orInsert:), removeAll(where:), reserveCapacity,
 // for-in iteration, dictionary literals, description and Dictionary(map). What this proves:
 // every outcome of each with 0, -1, 1, Int64.min and Int64.max as keys and values; what the

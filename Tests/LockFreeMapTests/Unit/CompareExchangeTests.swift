@@ -1,5 +1,5 @@
 // Unit tests, single-threaded: compareExchange in its four nil/non-nil forms, each in its
-// success and failure cases, over edge values. What this proves: API.md's table
+// success and failure cases, over edge values. What this proves: docs/API.md's table
 //   expected nil + desired v   = insert if absent
 //   expected e   + desired nil = remove if equal to e
 //   expected e   + desired v   = replace if equal to e

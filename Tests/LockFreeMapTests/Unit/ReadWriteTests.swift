@@ -1,6 +1,6 @@
 // Unit tests, single-threaded: value(forKey:), containsKey, the subscript, updateValue and
 // removeValue, with every edge value (0, -1, 1, Int64.min, Int64.max) as key and as value.
-// What this proves: each return value matches API.md exactly, no key or value is treated as
+// What this proves: each return value matches docs/API.md exactly, no key or value is treated as
 // a sentinel, and edge keys never alias each other or their neighbours.
 import LockFreeMap
 import Testing
