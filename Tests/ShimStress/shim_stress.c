@@ -6,6 +6,8 @@
 //   cc -std=c11 -O2 -pthread -I Sources/_LockFreeMapShims/include
 //      Tests/ShimStress/shim_stress.c Sources/_LockFreeMapShims/_LockFreeMapShims.c
 //   ./a.out [scale]     (scale multiplies the iteration counts; default 1)
+//   SHIM_STRESS_EMULATOR=qemu qemu-aarch64-static ./a.out [scale]   (under qemu-user: see
+//       check_store_buffering for the one outcome that is then reported, not counted)
 //
 // Each check prints one line; any mismatch prints "FAIL: ..." and the exit status is 1.
 #define _GNU_SOURCE
@@ -21,6 +23,8 @@ enum { THREADS = 4 };
 
 static long scale = 1;
 static int failures = 0;
+// SHIM_STRESS_EMULATOR=qemu: the binary runs under qemu-user (see check_store_buffering).
+static bool under_qemu = false;
 
 #define CHECK(cond, ...)                                    \
   do {                                                      \
@@ -273,6 +277,16 @@ static void *dekker_controller(void *arg) {
     while (_lfm_load_acquire_u64(&dekker_done[0]) != r || _lfm_load_acquire_u64(&dekker_done[1]) != r) backoff(&spins);
     if (dekker_seen[0] < r && dekker_seen[1] < r) both_old++;
   }
+  if (dekker_mode == 0 && under_qemu && both_old != 0) {
+    // qemu-user (7.2) on an x86-64 host translates `stlr; ldar` into two plain `mov`s with
+    // no fence between them, so the host's store buffer lets the load pass the store: the
+    // outcome that arm64 forbids (stlr/ldar are RCsc) and that this mode exists to catch.
+    // Reported, not counted: the emulator is wrong, not the shim's code.
+    printf("NOTE: store buffering (%s): both stale in %ld of %ld rounds under qemu: its x86-64 code for "
+           "stlr; ldar has no store-load fence (not counted; arm64 hardware forbids this)\n",
+           dekker_mode_names[dekker_mode], both_old, dekker_rounds);
+    return NULL;
+  }
   CHECK(both_old == 0, "store buffering (%s): in %ld of %ld rounds both threads missed the other's store",
         dekker_mode_names[dekker_mode], both_old, dekker_rounds);
   return NULL;
@@ -330,6 +344,8 @@ static void check_rest(void) {
 
 int main(int argc, char **argv) {
   if (argc > 1) scale = atol(argv[1]) > 0 ? atol(argv[1]) : 1;
+  const char *emulator = getenv("SHIM_STRESS_EMULATOR");
+  under_qemu = emulator != NULL && strcmp(emulator, "qemu") == 0;
   setvbuf(stdout, NULL, _IOLBF, 0);
 #if defined(__aarch64__)
   const char *arch = "aarch64";
