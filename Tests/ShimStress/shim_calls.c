@@ -1,4 +1,5 @@
-// shim_calls: one out-of-line wrapper per function of _LockFreeMapShims.h, so that a
+// shim_calls: one out-of-line wrapper per inline function of _LockFreeMapShims.h (the
+// out-of-line ones are compiled in _LockFreeMapShims.c), so that a
 // compiler must emit code for every one of them. .ci/shim-arm64.sh compiles this file for
 // aarch64 Linux and arm64 macOS and reads the disassembly of the wrappers, in particular
 // probe_cas_pair (the 16-byte compare-and-swap), with objdump. Not a SwiftPM target.
@@ -17,25 +18,13 @@ bool probe_cas_strong_seqcst_acquire_u64(uint64_t *p, uint64_t *e, uint64_t d) {
 bool probe_cas_strong_acqrel_acquire_u64(uint64_t *p, uint64_t *e, uint64_t d) {
   return _lfm_cas_strong_acqrel_acquire_u64(p, e, d);
 }
-bool probe_cas_weak_acqrel_acquire_u64(uint64_t *p, uint64_t *e, uint64_t d) {
-  return _lfm_cas_weak_acqrel_acquire_u64(p, e, d);
-}
 uint64_t probe_fetch_add_relaxed_u64(uint64_t *p, uint64_t d) { return _lfm_fetch_add_relaxed_u64(p, d); }
-uint64_t probe_fetch_add_release_u64(uint64_t *p, uint64_t d) { return _lfm_fetch_add_release_u64(p, d); }
 uint64_t probe_fetch_add_seqcst_u64(uint64_t *p, uint64_t d) { return _lfm_fetch_add_seqcst_u64(p, d); }
-void *probe_load_acquire_ptr(void *const *p) { return _lfm_load_acquire_ptr(p); }
-void *probe_load_relaxed_ptr(void *const *p) { return _lfm_load_relaxed_ptr(p); }
-void probe_store_release_ptr(void **p, void *v) { _lfm_store_release_ptr(p, v); }
-void *probe_exchange_acqrel_ptr(void **p, void *v) { return _lfm_exchange_acqrel_ptr(p, v); }
-bool probe_cas_strong_acqrel_acquire_ptr(void **p, void **e, void *d) {
-  return _lfm_cas_strong_acqrel_acquire_ptr(p, e, d);
-}
-uintptr_t probe_fetch_add_relaxed_uptr(uintptr_t *p, uintptr_t d) { return _lfm_fetch_add_relaxed_uptr(p, d); }
 LFM_PAIR_TARGET _lfm_pair probe_cas_pair(uint64_t *p, _lfm_pair e, _lfm_pair d) {
   return _lfm_cas_pair_seqcst(p, e, d);
 }
-void probe_fence_seqcst(void) { _lfm_fence_seqcst(); }
 void probe_cpu_relax(void) { _lfm_cpu_relax(); }
 void probe_compiler_barrier(void) { _lfm_compiler_barrier(); }
 uint64_t probe_thread_record_get(void) { return _lfm_thread_record_get(); }
 void probe_thread_record_set(uint64_t r) { _lfm_thread_record_set(r); }
+uint64_t probe_thread_noise_next(void) { return _lfm_thread_noise_next(); }

@@ -6,6 +6,8 @@
 //   cc -std=c11 -O2 -pthread -I Sources/_LockFreeMapShims/include
 //      Tests/ShimStress/shim_stress.c Sources/_LockFreeMapShims/_LockFreeMapShims.c
 //   ./a.out [scale]     (scale multiplies the iteration counts; default 1)
+//   SHIM_STRESS_EMULATOR=qemu qemu-aarch64-static ./a.out [scale]   (under qemu-user: see
+//       check_store_buffering for the one outcome that is then reported, not counted)
 //
 // Each check prints one line; any mismatch prints "FAIL: ..." and the exit status is 1.
 #define _GNU_SOURCE
@@ -21,6 +23,8 @@ enum { THREADS = 4 };
 
 static long scale = 1;
 static int failures = 0;
+// SHIM_STRESS_EMULATOR=qemu: the binary runs under qemu-user (see check_store_buffering).
+static bool under_qemu = false;
 
 #define CHECK(cond, ...)                                    \
   do {                                                      \
@@ -89,12 +93,9 @@ static void check_pair(void) {
          THREADS, pair_iterations, (unsigned long long)pair_words[0], (unsigned long long)pair_words[1]);
 }
 
-// MARK: - fetch-add in each order, and CAS loops on u64 and pointer words
+// MARK: - fetch-add in each order, and CAS loops in each order
 
-static uint64_t add_relaxed, add_release, add_seqcst, cas_seqcst, cas_acqrel, cas_weak;
-static uintptr_t add_uptr;
-static char ptr_base[1];
-static void *cas_ptr = ptr_base;
+static uint64_t add_relaxed, add_seqcst, cas_seqcst, cas_acqrel;
 static long count_iterations;
 
 static void cas_increment(bool (*cas)(uint64_t *, uint64_t *, uint64_t), uint64_t *word) {
@@ -108,15 +109,9 @@ static void *count_worker(void *arg) {
   (void)arg;
   for (long i = 0; i < count_iterations; i++) {
     _lfm_fetch_add_relaxed_u64(&add_relaxed, 1);
-    _lfm_fetch_add_release_u64(&add_release, 1);
     _lfm_fetch_add_seqcst_u64(&add_seqcst, 1);
-    _lfm_fetch_add_relaxed_uptr(&add_uptr, 1);
     cas_increment(_lfm_cas_strong_seqcst_acquire_u64, &cas_seqcst);
     cas_increment(_lfm_cas_strong_acqrel_acquire_u64, &cas_acqrel);
-    cas_increment(_lfm_cas_weak_acqrel_acquire_u64, &cas_weak);
-    void *expected = _lfm_load_relaxed_ptr(&cas_ptr);
-    unsigned spins = 0;
-    while (!_lfm_cas_strong_acqrel_acquire_ptr(&cas_ptr, &expected, (char *)expected + 1)) backoff(&spins);
   }
   return NULL;
 }
@@ -126,56 +121,42 @@ static void check_counts(void) {
   run_threads(THREADS, count_worker);
   uint64_t want = (uint64_t)THREADS * (uint64_t)count_iterations;
   struct { const char *name; uint64_t value; } totals[] = {
-      {"fetch_add relaxed", add_relaxed},           {"fetch_add release", add_release},
-      {"fetch_add seq_cst", add_seqcst},            {"fetch_add relaxed uptr", add_uptr},
-      {"CAS strong seq_cst/acquire", cas_seqcst},   {"CAS strong acq_rel/acquire", cas_acqrel},
-      {"CAS weak acq_rel/acquire", cas_weak},
-      {"CAS ptr acq_rel/acquire", (uint64_t)((char *)_lfm_load_acquire_ptr(&cas_ptr) - ptr_base)},
+      {"fetch_add relaxed", _lfm_load_acquire_u64(&add_relaxed)},
+      {"fetch_add seq_cst", _lfm_load_acquire_u64(&add_seqcst)},
+      {"CAS strong seq_cst/acquire", _lfm_load_acquire_u64(&cas_seqcst)},
+      {"CAS strong acq_rel/acquire", _lfm_load_acquire_u64(&cas_acqrel)},
   };
   for (size_t i = 0; i < sizeof totals / sizeof totals[0]; i++) {
     CHECK(totals[i].value == want, "%s total %llu, want %llu", totals[i].name, (unsigned long long)totals[i].value,
           (unsigned long long)want);
   }
-  printf("fetch-add (relaxed, release, seq_cst, uptr) and CAS loops (u64 x3, ptr): %d threads x %ld, all totals %llu\n",
+  printf("fetch-add (relaxed, seq_cst) and strong CAS loops (seq_cst/acquire, acq_rel/acquire): %d threads x %ld, "
+         "all totals %llu\n",
          THREADS, count_iterations, (unsigned long long)want);
 }
 
 // MARK: - exchange: token passing conserves the tokens
 
 static uint64_t token_slot = THREADS;  // tokens are 0 ... THREADS: each thread holds one, the slot one
-static void *ptr_token_slot;
-static char ptr_tokens[THREADS + 1];
 static uint64_t held_tokens[THREADS];
-static void *held_ptr_tokens[THREADS];
 static long exchange_iterations;
 
 static void *exchange_worker(void *arg) {
   long index = (long)arg;
   uint64_t mine = (uint64_t)index;
-  void *mine_ptr = &ptr_tokens[index];
-  for (long i = 0; i < exchange_iterations; i++) {
-    mine = _lfm_exchange_acqrel_u64(&token_slot, mine);
-    mine_ptr = _lfm_exchange_acqrel_ptr(&ptr_token_slot, mine_ptr);
-  }
+  for (long i = 0; i < exchange_iterations; i++) mine = _lfm_exchange_acqrel_u64(&token_slot, mine);
   held_tokens[index] = mine;
-  held_ptr_tokens[index] = mine_ptr;
   return NULL;
 }
 
 static void check_exchange(void) {
-  exchange_iterations = 100000 * scale;
-  _lfm_store_release_ptr(&ptr_token_slot, &ptr_tokens[THREADS]);
+  exchange_iterations = 200000 * scale;
   run_threads(THREADS, exchange_worker);
   unsigned seen = 1u << _lfm_load_acquire_u64(&token_slot);
-  unsigned seen_ptr = 1u << ((char *)_lfm_load_acquire_ptr(&ptr_token_slot) - ptr_tokens);
-  for (int i = 0; i < THREADS; i++) {
-    seen |= 1u << held_tokens[i];
-    seen_ptr |= 1u << ((char *)held_ptr_tokens[i] - ptr_tokens);
-  }
+  for (int i = 0; i < THREADS; i++) seen |= 1u << held_tokens[i];
   unsigned all = (1u << (THREADS + 1)) - 1;
-  CHECK(seen == all, "exchange u64 lost or duplicated a token (mask 0x%x, want 0x%x)", seen, all);
-  CHECK(seen_ptr == all, "exchange ptr lost or duplicated a token (mask 0x%x, want 0x%x)", seen_ptr, all);
-  printf("exchange acq_rel (u64, ptr): %d threads x %ld, every token exactly once\n", THREADS, exchange_iterations);
+  CHECK(seen == all, "exchange lost or duplicated a token (mask 0x%x, want 0x%x)", seen, all);
+  printf("exchange acq_rel: %d threads x %ld, every token exactly once\n", THREADS, exchange_iterations);
 }
 
 // MARK: - message passing: store-release / load-acquire
@@ -185,7 +166,7 @@ static uint64_t payload[PAYLOAD_WORDS];  // written and read relaxed, ordered by
 static uint64_t flag;
 typedef struct { uint64_t sequence; uint64_t check; } node;
 static node *nodes;
-static void *published;
+static uint64_t published;  // the address of the last published node, as a u64 (0: none)
 static long message_rounds;
 
 static void *message_producer(void *arg) {
@@ -195,7 +176,7 @@ static void *message_producer(void *arg) {
     _lfm_store_release_u64(&flag, (uint64_t)r);
     nodes[r].sequence = (uint64_t)r;  // plain stores, published by the release store below
     nodes[r].check = ~(uint64_t)r;
-    _lfm_store_release_ptr(&published, &nodes[r]);
+    _lfm_store_release_u64(&published, (uint64_t)(uintptr_t)&nodes[r]);
     if (r % 256 == 0) sched_yield();
   }
   return NULL;
@@ -217,7 +198,7 @@ static void *message_consumer(void *arg) {
         return NULL;
       }
     }
-    node *n = _lfm_load_acquire_ptr(&published);
+    node *n = (node *)(uintptr_t)_lfm_load_acquire_u64(&published);
     if (n != NULL) {
       if (n->sequence != (uint64_t)(n - nodes) || n->check != ~n->sequence || n->sequence < last_node) {
         CHECK(0, "published node %ld reads {%llu, %llx}", (long)(n - nodes), (unsigned long long)n->sequence,
@@ -240,17 +221,26 @@ static void check_messages(void) {
   message_rounds = 200000 * scale;
   nodes = calloc((size_t)message_rounds + 1, sizeof(node));
   run_threads(THREADS, message_worker);  // one producer, three consumers
-  printf("message passing (store-release / load-acquire, u64 and ptr): %ld messages, 3 readers, payload always visible\n",
+  printf("message passing (store-release / load-acquire of a counter and of an address): %ld messages, 3 readers, "
+         "payload always visible\n",
          message_rounds);
   free(nodes);
 }
 
-// MARK: - store buffering (Dekker): seq_cst stores/loads, and relaxed ones with seq_cst fences
+// MARK: - store buffering (Dekker), in the seq_cst forms the map uses
 
+// Each round, each of two threads writes r to its own word, then reads the other's; with
+// every access seq_cst, at least one of them must see the other's r (C11's single total
+// order S). Modes: 0, seq_cst store then seq_cst load (the symmetric pin E2 against the
+// advancer's E5); 1, seq_cst fetch_add as the write and fetch_add(0) as the read (R1);
+// 2, seq_cst CAS as the write and a seq_cst load as the read (the epoch CAS E6, E8).
+enum { DEKKER_MODES = 3 };
+static const char *const dekker_mode_names[DEKKER_MODES] = {"seq_cst store/load", "seq_cst fetch_add",
+                                                            "seq_cst CAS + load"};
 static uint64_t dekker_x, dekker_y, dekker_round, dekker_done[2];
 static uint64_t dekker_seen[2];
 static long dekker_rounds;
-static int dekker_mode;  // 0: seq_cst store/load; 1: relaxed store, fence, relaxed load
+static int dekker_mode;
 
 static void *dekker_worker(void *arg) {
   long me = (long)arg;
@@ -262,10 +252,16 @@ static void *dekker_worker(void *arg) {
     if (dekker_mode == 0) {
       _lfm_store_seqcst_u64(mine, r);
       dekker_seen[me] = _lfm_load_seqcst_u64(theirs);
+    } else if (dekker_mode == 1) {
+      uint64_t old = _lfm_fetch_add_seqcst_u64(mine, 1);
+      CHECK(old == r - 1, "store buffering fetch_add: own word was %llu, want %llu", (unsigned long long)old,
+            (unsigned long long)(r - 1));
+      dekker_seen[me] = _lfm_fetch_add_seqcst_u64(theirs, 0);
     } else {
-      _lfm_store_relaxed_u64(mine, r);
-      _lfm_fence_seqcst();
-      dekker_seen[me] = _lfm_load_relaxed_u64(theirs);
+      uint64_t expected = r - 1;
+      CHECK(_lfm_cas_strong_seqcst_acquire_u64(mine, &expected, r), "store buffering CAS failed: own word was %llu",
+            (unsigned long long)expected);
+      dekker_seen[me] = _lfm_load_seqcst_u64(theirs);
     }
     _lfm_store_release_u64(&dekker_done[me], r);
   }
@@ -281,8 +277,18 @@ static void *dekker_controller(void *arg) {
     while (_lfm_load_acquire_u64(&dekker_done[0]) != r || _lfm_load_acquire_u64(&dekker_done[1]) != r) backoff(&spins);
     if (dekker_seen[0] < r && dekker_seen[1] < r) both_old++;
   }
+  if (dekker_mode == 0 && under_qemu && both_old != 0) {
+    // qemu-user (7.2) on an x86-64 host translates `stlr; ldar` into two plain `mov`s with
+    // no fence between them, so the host's store buffer lets the load pass the store: the
+    // outcome that arm64 forbids (stlr/ldar are RCsc) and that this mode exists to catch.
+    // Reported, not counted: the emulator is wrong, not the shim's code.
+    printf("NOTE: store buffering (%s): both stale in %ld of %ld rounds under qemu: its x86-64 code for "
+           "stlr; ldar has no store-load fence (not counted; arm64 hardware forbids this)\n",
+           dekker_mode_names[dekker_mode], both_old, dekker_rounds);
+    return NULL;
+  }
   CHECK(both_old == 0, "store buffering (%s): in %ld of %ld rounds both threads missed the other's store",
-        dekker_mode == 0 ? "seq_cst" : "fence", both_old, dekker_rounds);
+        dekker_mode_names[dekker_mode], both_old, dekker_rounds);
   return NULL;
 }
 
@@ -292,15 +298,16 @@ static void *dekker_thread(void *arg) {
 
 static void check_store_buffering(void) {
   dekker_rounds = 20000 * scale;
-  for (dekker_mode = 0; dekker_mode < 2; dekker_mode++) {
+  for (dekker_mode = 0; dekker_mode < DEKKER_MODES; dekker_mode++) {
     dekker_x = dekker_y = dekker_round = dekker_done[0] = dekker_done[1] = 0;
     run_threads(3, dekker_thread);
   }
-  printf("store buffering (seq_cst store/load; relaxed + seq_cst fence): %ld rounds each, never both stale\n",
+  printf("store buffering (seq_cst store/load; seq_cst fetch_add; seq_cst CAS + load): %ld rounds each, "
+         "never both stale\n",
          dekker_rounds);
 }
 
-// MARK: - the rest: thread-local record, global words, membarrier
+// MARK: - the rest: thread-local record and noise, global words, membarrier
 
 static void *record_worker(void *arg) {
   uint64_t id = (uint64_t)(long)arg + 1;
@@ -311,6 +318,14 @@ static void *record_worker(void *arg) {
     if (i % 100 == 0) sched_yield();
     CHECK(_lfm_thread_record_get() == id, "thread %llu sees another thread's record", (unsigned long long)id);
   }
+  // The race-widening noise: a xorshift64 step per thread, never 0 (0 is its fixed point).
+  uint64_t previous = 0;
+  for (int i = 0; i < 1000; i++) {
+    uint64_t x = _lfm_thread_noise_next();
+    CHECK(x != 0 && x != previous, "thread %llu: noise step %d gave %llu after %llu", (unsigned long long)id, i,
+          (unsigned long long)x, (unsigned long long)previous);
+    previous = x;
+  }
   return NULL;
 }
 
@@ -318,15 +333,19 @@ static void check_rest(void) {
   run_threads(THREADS, record_worker);
   uint64_t *words = _lfm_global_words();
   CHECK(((uintptr_t)words & 63) == 0, "global words not 64-byte aligned");
-  for (int i = 0; i < 16; i++) CHECK(_lfm_load_relaxed_u64(&words[i]) == 0, "global word %d not zero at start", i);
+  for (int i = 0; i < LFM_GLOBAL_WORD_COUNT; i++) CHECK(_lfm_load_relaxed_u64(&words[i]) == 0, "global word %d not zero at start", i);
   bool registered = _lfm_membarrier_register();
   if (registered) _lfm_membarrier();
-  printf("thread-local record per thread; global words aligned and zero; membarrier %s\n",
-         registered ? "registered and issued" : "unavailable here (the map then uses its symmetric fence)");
+  printf("thread-local record and noise per thread; %d global words aligned and zero; membarrier %s; "
+         "built with TSan: %s\n",
+         LFM_GLOBAL_WORD_COUNT, registered ? "registered and issued" : "unavailable here (the map then uses its symmetric fence)",
+         _lfm_built_with_tsan() ? "yes" : "no");
 }
 
 int main(int argc, char **argv) {
   if (argc > 1) scale = atol(argv[1]) > 0 ? atol(argv[1]) : 1;
+  const char *emulator = getenv("SHIM_STRESS_EMULATOR");
+  under_qemu = emulator != NULL && strcmp(emulator, "qemu") == 0;
   setvbuf(stdout, NULL, _IOLBF, 0);
 #if defined(__aarch64__)
   const char *arch = "aarch64";

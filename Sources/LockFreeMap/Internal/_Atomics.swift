@@ -34,7 +34,6 @@ typealias AtomicWord = UnsafeMutablePointer<UInt64>
 }
 
 @inline(__always) func fetchAddRelaxed(_ p: AtomicWord, _ delta: UInt64) -> UInt64 { _lfm_fetch_add_relaxed_u64(p, delta) }
-@inline(__always) func fetchAddRelease(_ p: AtomicWord, _ delta: UInt64) -> UInt64 { _lfm_fetch_add_release_u64(p, delta) }
 @inline(__always) func fetchAddSeqCst(_ p: AtomicWord, _ delta: UInt64) -> UInt64 { _lfm_fetch_add_seqcst_u64(p, delta) }
 
 /// 16-byte CAS on the aligned pair at `p` (`first` at `p`, `second` at `p + 1`),

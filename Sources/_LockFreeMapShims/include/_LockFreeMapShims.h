@@ -1,23 +1,62 @@
 //===--- _LockFreeMapShims.h - C11 atomics for LockFreeMap -----------------===//
 //
-// Why this file exists: Swift cannot import C's `_Atomic` types or the
-// <stdatomic.h> operations, and the Synchronization module's `Atomic` cannot
-// live in memory that the map allocates by hand (tables and their overflow pools).
-// So every atomic access of the map goes through one of the tiny functions
-// below. They take plain pointers to naturally aligned words that are only
-// ever accessed through these functions, view them as `_Atomic` objects, and
-// are `static inline` + `always_inline`, so that in a release build each one
-// becomes the single instruction it names inside the Swift caller
-// (`mov`, `xchg`, `lock cmpxchg`, `lock xadd`, `lock cmpxchg16b` on x86-64).
+// Why this file exists: the map keeps its stripes, tables, overflow pools and
+// thread records in memory it maps itself (`mmap`, _PageMemory.swift), as plain
+// 64-bit words at computed addresses, and its process-wide words in this shim's
+// static storage (`_lfm_global_words`: a Swift global would be initialized
+// lazily behind a one-time lock). Swift's `Atomic` (Synchronization) is a
+// non-copyable type that owns its storage; it is not a view of a word at an
+// address, and it cannot express the map's one mixed-size access (a slot's
+// control word read by 64-bit loads and written by the 16-byte CAS of its
+// pair). Swift cannot import C's `_Atomic` types or <stdatomic.h> either. So
+// every atomic access of the map goes through one of the tiny functions below,
+// called only from Sources/LockFreeMap/Internal/_Atomics.swift. Each takes a
+// plain pointer to a naturally aligned word that is only ever accessed through
+// these functions, views it as an `_Atomic` object, and is `static inline` +
+// `always_inline`, so that in a release build it becomes the instruction listed
+// below inside the Swift caller. Only what the map uses is here.
 //
 // Naming: _lfm_<operation>_<ordering>[_<failure ordering>]_<type>. The memory
-// order is part of the name, never a run-time argument, and every function
-// says in C11 terms what it does. Nothing about the map's algorithm lives here:
-// see docs/DESIGN.md for why each call site uses the order it uses.
+// order is part of the name, never a run-time argument:
+//   relaxed = memory_order_relaxed   acquire = memory_order_acquire
+//   release = memory_order_release   acqrel  = memory_order_acq_rel
+//   seqcst  = memory_order_seq_cst
+// A compare-and-swap names its success order, then its failure order. Nothing
+// about the map's algorithm lives here: docs/DESIGN.md, section 6 ("Memory
+// orders"), says why each call site uses the order it uses.
 //
-// Types: `u64` is a 64-bit word (Int64 / UInt64 in Swift, and the map's
-// tagged links, slot control words); `ptr` is a pointer-sized word (`void *`).
-// `pair` is a 16-byte, 16-byte-aligned pair of u64 words.
+// Types:
+//   u64   a 64-bit word (UInt64 in Swift): a slot's control word or value, a
+//         bucket's link, a table word (address | log2), a counter, the epoch,
+//         a thread record's words, an address stored as an integer.
+//   pair  a 16-byte, 16-byte-aligned pair of u64 words (`_lfm_pair`). A slot
+//         is a (control, value) pair, and every change to a slot (insert,
+//         update, removal, freeze by a migration) is one 16-byte CAS of both
+//         words; the free-bucket stack's (top, tag) is a pair too. The map
+//         also reads a slot's control word alone with a 64-bit load: see
+//         `_lfm_cas_pair_seqcst` and docs/DESIGN.md, "Mixed-size atomics".
+//
+// What each becomes (clang -O2, read from the disassembly of
+// Tests/ShimStress/shim_calls.c; .ci/shim-arm64.sh checks the pair CAS):
+//                      x86-64            arm64 with LSE        arm64 armv8.0
+//                                        (armv8.1-a, Apple)    (-mno-outline-atomics)
+//   load  relaxed      mov               ldr                   ldr
+//   load  acquire      mov               ldar (Apple: ldapr)   ldar
+//   load  seqcst       mov               ldar                  ldar
+//   store relaxed      mov               str                   str
+//   store release      mov               stlr                  stlr
+//   store seqcst       xchg              stlr                  stlr
+//   exchange acqrel    xchg              swpal                 ldaxr/stlxr loop
+//   cas (u64, both)    lock cmpxchg      casal                 ldaxr/stlxr loop
+//   fetch_add relaxed  lock xadd         ldadd                 ldxr/stxr loop
+//   fetch_add seqcst   lock xadd         ldaddal               ldaxr/stlxr loop
+//   cas pair seqcst    lock cmpxchg16b   caspal                ldaxp/stlxp loop
+// clang's default for aarch64 Linux is -moutline-atomics: loads and stores stay
+// inline, and each read-modify-write becomes a call to a lock-free helper of
+// compiler-rt/libgcc (__aarch64_swp8_acq_rel, __aarch64_cas8_acq_rel,
+// __aarch64_ldadd8_relax, __aarch64_ldadd8_acq_rel, __aarch64_cas16_acq_rel),
+// which runs the LSE instruction where the CPU has it and the exclusive loop
+// elsewhere. Never a libatomic call.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOCKFREEMAP_SHIMS_H
@@ -40,7 +79,6 @@
 
 _Static_assert(sizeof(void *) == 8, "LockFreeMap needs a 64-bit platform");
 _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "64-bit atomics must be lock-free");
-_Static_assert(ATOMIC_POINTER_LOCK_FREE == 2, "pointer atomics must be lock-free");
 
 // MARK: - 64-bit words
 
@@ -87,54 +125,13 @@ LFM_INLINE bool _lfm_cas_strong_acqrel_acquire_u64(uint64_t *p, uint64_t *expect
   return atomic_compare_exchange_strong_explicit(LFM_A64(p), expected, desired,
                                                  memory_order_acq_rel, memory_order_acquire);
 }
-/// Weak compare-and-swap (may fail spuriously, for retry loops), acq_rel on
-/// success, acquire on failure; on failure *expected = *p.
-LFM_INLINE bool _lfm_cas_weak_acqrel_acquire_u64(uint64_t *p, uint64_t *expected, uint64_t desired) {
-  return atomic_compare_exchange_weak_explicit(LFM_A64(p), expected, desired,
-                                               memory_order_acq_rel, memory_order_acquire);
-}
 /// Atomic fetch-and-add (wrapping), memory_order_relaxed. Returns the old value.
 LFM_INLINE uint64_t _lfm_fetch_add_relaxed_u64(uint64_t *p, uint64_t delta) {
   return atomic_fetch_add_explicit(LFM_A64(p), delta, memory_order_relaxed);
 }
-/// Atomic fetch-and-add (wrapping), memory_order_release. Returns the old value.
-LFM_INLINE uint64_t _lfm_fetch_add_release_u64(uint64_t *p, uint64_t delta) {
-  return atomic_fetch_add_explicit(LFM_A64(p), delta, memory_order_release);
-}
 /// Atomic fetch-and-add (wrapping), memory_order_seq_cst. Returns the old value.
 LFM_INLINE uint64_t _lfm_fetch_add_seqcst_u64(uint64_t *p, uint64_t delta) {
   return atomic_fetch_add_explicit(LFM_A64(p), delta, memory_order_seq_cst);
-}
-
-// MARK: - Pointer-sized words
-
-#define LFM_APTR(p) ((void *_Atomic *)(p))
-
-/// Atomic load of a pointer, memory_order_acquire.
-LFM_INLINE void *_lfm_load_acquire_ptr(void *const *p) {
-  return atomic_load_explicit(LFM_APTR(p), memory_order_acquire);
-}
-/// Atomic load of a pointer, memory_order_relaxed.
-LFM_INLINE void *_lfm_load_relaxed_ptr(void *const *p) {
-  return atomic_load_explicit(LFM_APTR(p), memory_order_relaxed);
-}
-/// Atomic store of a pointer, memory_order_release.
-LFM_INLINE void _lfm_store_release_ptr(void **p, void *v) {
-  atomic_store_explicit(LFM_APTR(p), v, memory_order_release);
-}
-/// Atomic exchange of a pointer, memory_order_acq_rel. Returns the old pointer.
-LFM_INLINE void *_lfm_exchange_acqrel_ptr(void **p, void *v) {
-  return atomic_exchange_explicit(LFM_APTR(p), v, memory_order_acq_rel);
-}
-/// Strong compare-and-swap of a pointer, acq_rel on success, acquire on
-/// failure; on failure *expected = *p.
-LFM_INLINE bool _lfm_cas_strong_acqrel_acquire_ptr(void **p, void **expected, void *desired) {
-  return atomic_compare_exchange_strong_explicit(LFM_APTR(p), expected, desired,
-                                                 memory_order_acq_rel, memory_order_acquire);
-}
-/// Atomic fetch-and-add on a pointer-sized integer, memory_order_relaxed.
-LFM_INLINE uintptr_t _lfm_fetch_add_relaxed_uptr(uintptr_t *p, uintptr_t delta) {
-  return atomic_fetch_add_explicit((_Atomic(uintptr_t) *)p, delta, memory_order_relaxed);
 }
 
 // MARK: - 16-byte pairs
@@ -160,12 +157,7 @@ LFM_INLINE LFM_PAIR_TARGET _lfm_pair _lfm_cas_pair_seqcst(uint64_t *p, _lfm_pair
   return seen;
 }
 
-// MARK: - Fences, hints, thread-local storage, membarrier
-
-/// atomic_thread_fence(memory_order_seq_cst). (ThreadSanitizer does not model
-/// standalone fences; the map uses ordered operations instead, and this is
-/// here for completeness and for tests.)
-LFM_INLINE void _lfm_fence_seqcst(void) { atomic_thread_fence(memory_order_seq_cst); }
+// MARK: - Hints, compiler barrier, thread-local storage, membarrier
 
 /// A CPU spin-wait hint (`pause` / `yield`). Never a wait for another thread:
 /// it only makes a retry loop kinder to the sibling hyper-thread.
