@@ -1,5 +1,5 @@
 import _LockFreeMapTestSupport
-import LockFreeMap
+@_spi(Testing) import LockFreeMap
 import Testing
 
 extension StressSuite.Invariants {
@@ -22,7 +22,7 @@ extension StressSuite.Invariants {
     // true size, and `count` must clamp it, never report a negative size (FIELD.md #2). Once the
     // threads stop, `count` must be exact: equal to the insert/remove balance and to forEach.
     @Test("count is never negative under churn and exact when quiescent")
-    func countNeverNegativeAndExactAtRest() async {
+    func countNeverNegativeAndExactAtRest() async throws {
         let rounds = max(2, TestKnobs.stressScaled(6, long: 20)) // both kinds of round
         let operationsPerThread = TestKnobs.stressScaled(20_000, long: 500_000)
         let threadCount = 4
@@ -84,8 +84,10 @@ extension StressSuite.Invariants {
             let others = visits - keys.reduce(0) { $0 + (map.containsKey($1) ? 1 : 0) }
             #expect(map.count == visits, "round \(round): count \(map.count), forEach \(visits); \(hint)")
             #expect(visits - others == expected, "round \(round): present \(visits - others), balance \(expected); \(hint)")
+            try map.checkInvariants()
         }
         map.removeAll()
         #expect(map.count == 0 && map.isEmpty, "\(hint)")
+        try map.checkInvariants()
     }
 }

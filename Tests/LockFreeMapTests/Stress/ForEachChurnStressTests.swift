@@ -1,5 +1,5 @@
 import _LockFreeMapTestSupport
-import LockFreeMap
+@_spi(Testing) import LockFreeMap
 import Testing
 
 extension StressSuite.Invariants {
@@ -123,6 +123,7 @@ extension StressSuite.Invariants {
                 Issue.record("round \(round): stable key \(key) lost; \(TestKnobs.replayHint)")
                 break
             }
+            try map.checkInvariants()
             if result.failure != nil { break }
         }
     }

@@ -1,5 +1,5 @@
 import _LockFreeMapTestSupport
-import LockFreeMap
+@_spi(Testing) import LockFreeMap
 import Synchronization
 import Testing
 
@@ -144,5 +144,6 @@ extension StressSuite.Invariants {
         let expectedKeys = Set(writeRange.map(Self.growthKey))
         #expect(visits == writeRange.count && visitedKeys == expectedKeys,
                 "forEach: \(visits) visits, \(visitedKeys.count) distinct keys, expected \(expectedKeys.count); \(hint)")
+        try map.checkInvariants()
     }
 }

@@ -1,5 +1,5 @@
 import _LockFreeMapTestSupport
-import LockFreeMap
+@_spi(Testing) import LockFreeMap
 import Testing
 
 extension StressSuite.Invariants {
@@ -26,7 +26,7 @@ extension StressSuite.Invariants {
     // insert and remove is counted by the thread that got it; the final balance per key must be
     // 0 or 1 and agree with presence, `count` and `forEach`.
     @Test("Insert/remove accounting: per-key successes balance to presence; count and forEach agree")
-    func insertRemoveAccountingBalances() async {
+    func insertRemoveAccountingBalances() async throws {
         let threadCount = 4
         let iterations = TestKnobs.stressScaled(150_000, long: 5_000_000)
         let seed = TestKnobs.seed
@@ -124,5 +124,6 @@ extension StressSuite.Invariants {
         #expect(visits.count == presentCount, "forEach visited keys outside the key space; \(hint)")
         #expect(map.count == presentCount, "\(hint)")
         #expect(map.isEmpty == (presentCount == 0), "\(hint)")
+        try map.checkInvariants()
     }
 }

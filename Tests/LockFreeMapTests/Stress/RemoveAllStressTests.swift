@@ -6,7 +6,7 @@ import Musl
 import Darwin
 #endif
 import _LockFreeMapTestSupport
-import LockFreeMap
+@_spi(Testing) import LockFreeMap
 import Testing
 
 extension StressSuite.Invariants {
@@ -25,7 +25,7 @@ extension StressSuite.Invariants {
     // with inserters that keep the table growing from capacity 0: no crash, no foreign or
     // duplicated entry, count never negative, and once everyone stops count == forEach's tally.
     @Test("removeAll concurrent with inserters: afterwards count equals what forEach sees")
-    func removeAllRacingInsertersLeavesConsistentMap() async {
+    func removeAllRacingInsertersLeavesConsistentMap() async throws {
         let rounds = TestKnobs.stressScaled(4, long: 40)
         let clearsPerRound = TestKnobs.stressScaled(20, long: 200)
         let inserterCount = 3
@@ -91,6 +91,7 @@ extension StressSuite.Invariants {
             var leftovers = 0
             map.forEach { _, _ in leftovers += 1 }
             #expect(leftovers == 0, "round \(round): forEach after quiescent removeAll; \(hint)")
+            try map.checkInvariants()
         }
     }
 }

@@ -1,5 +1,5 @@
 import _LockFreeMapTestSupport
-import LockFreeMap
+@_spi(Testing) import LockFreeMap
 import Testing
 
 extension StressSuite.Invariants {
@@ -23,7 +23,7 @@ extension StressSuite.Invariants {
     // Stresses: lost updates and torn values in concurrent read-modify-write on a few hot keys,
     // including the absent-key-counts-as-zero insert path and wrap-around at the Int64 limits.
     @Test("wrappingAdd: every key ends at the wrapping sum of all deltas applied to it")
-    func wrappingAddSumsAreExact() async {
+    func wrappingAddSumsAreExact() async throws {
         let threadCount = 4
         let iterations = TestKnobs.stressScaled(200_000, long: 5_000_000)
         let seed = TestKnobs.seed
@@ -78,5 +78,6 @@ extension StressSuite.Invariants {
                     "key \(key): \(TestKnobs.replayHint)")
         }
         #expect(map.count == expectedCount, "\(TestKnobs.replayHint)")
+        try map.checkInvariants()
     }
 }
