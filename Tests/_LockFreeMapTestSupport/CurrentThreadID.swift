@@ -17,20 +17,23 @@ package func currentThreadID() -> Int {
     withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer -> Int in
         let length = readlink("/proc/thread-self", buffer.baseAddress!, buffer.count)
         precondition(length > 0, "cannot read /proc/thread-self")
+        // The id is the last component, after the final '/': only it must be all digits.
         var id = 0
         var digits = 0
+        var isNumber = true
         for byte in buffer[0 ..< length] {
             if byte == CChar(UInt8(ascii: "/")) {
                 id = 0
                 digits = 0
-            } else {
-                let digit = Int(byte) - Int(UInt8(ascii: "0"))
-                precondition(digit >= 0 && digit <= 9, "unexpected /proc/thread-self link")
-                id = id * 10 + digit
+                isNumber = true
+            } else if byte >= CChar(UInt8(ascii: "0")) && byte <= CChar(UInt8(ascii: "9")) {
+                id = id * 10 + Int(byte) - Int(UInt8(ascii: "0"))
                 digits += 1
+            } else {
+                isNumber = false
             }
         }
-        precondition(digits > 0, "unexpected /proc/thread-self link")
+        precondition(isNumber && digits > 0, "unexpected /proc/thread-self link")
         return id
     }
 }
