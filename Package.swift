@@ -42,14 +42,21 @@ let package = Package(
             dependencies: ["MapBenchCore"],
             path: "Benchmarks/map-bench"
         ),
+        // What both test targets share: the environment knobs (seed, LONG, sanitizer flags),
+        // the seeded generator, OS threads, the start barrier, per-thread result slots.
+        // No dependency: it knows nothing of the map.
+        .target(
+            name: "_LockFreeMapTestSupport",
+            path: "Tests/_LockFreeMapTestSupport"
+        ),
         .testTarget(
             name: "LockFreeMapTests",
-            dependencies: ["LockFreeMap", "_LockFreeMapShims"],
+            dependencies: ["LockFreeMap", "_LockFreeMapShims", "_LockFreeMapTestSupport"],
             path: "Tests/LockFreeMapTests"
         ),
         .testTarget(
             name: "MapBenchTests",
-            dependencies: ["MapBenchCore"],
+            dependencies: ["MapBenchCore", "_LockFreeMapTestSupport"],
             path: "Tests/MapBenchTests"
         ),
     ],

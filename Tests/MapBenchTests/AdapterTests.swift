@@ -1,3 +1,4 @@
+import _LockFreeMapTestSupport
 import Synchronization
 import Testing
 @testable import MapBenchCore
@@ -65,7 +66,7 @@ import Testing
 
     @Test(arguments: syncMaps)
     func behavesLikeADictionary(kind: MapKind) {
-        let operations = TestKnobs.scaled(3000, long: 200_000)
+        let operations = TestKnobs.scaled(short: 3000, long: 200_000)
         Self.withAdapter(kind) { type in
             func run<M: BenchMap>(_ t: M.Type) {
                 Self.modelCheck(t, seed: TestKnobs.seed, operations: operations)
@@ -93,12 +94,12 @@ import Testing
     @Test(arguments: threadSafeMaps)
     func twoThreadCounterLosesNoAdd(kind: MapKind) {
         if underThreadSanitizer && mutexGuardedMaps.contains(kind) { return }  // see mutexGuardedMaps
-        let perThread = TestKnobs.scaled(kind == .snapshot ? 400 : 2000, long: 100_000)
+        let perThread = TestKnobs.scaled(short: kind == .snapshot ? 400 : 2000, long: 100_000)
         let keys: [Int64] = [0, -1, Int64.min, Int64.max, 7, 8, 9, 10]
         Self.withAdapter(kind) { type in
             func run<M: BenchMap>(_ t: M.Type) {
                 let map = M()
-                onThreads(2) { _ in
+                OSThreads.run(count: 2) { _ in
                     for i in 0 ..< perThread { _ = map.add(1, forKey: keys[i % keys.count]) }
                 }
                 let total = keys.reduce(Int64(0)) { $0 + (map.get($1) ?? 0) }
@@ -129,7 +130,7 @@ import Testing
         let map = ActorMap()
         var model: [Int64: Int64] = [:]
         var g = SplitMix64(seed: seed)
-        for step in 0 ..< TestKnobs.scaled(2000, long: 50_000) {
+        for step in 0 ..< TestKnobs.scaled(short: 2000, long: 50_000) {
             let key = Self.key(&g, pool: 24)
             let value = Int64(bitPattern: g.next())
             let context = "step \(step), LOCKFREEMAP_SEED=\(seed)"
@@ -152,7 +153,7 @@ import Testing
 
     @Test func actorTwoTaskCounterLosesNoAdd() async {
         let map = ActorMap()
-        let perTask = TestKnobs.scaled(2000, long: 100_000)
+        let perTask = TestKnobs.scaled(short: 2000, long: 100_000)
         await withTaskGroup(of: Void.self) { group in
             for _ in 0 ..< 2 {
                 group.addTask {

@@ -1,4 +1,3 @@
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -7,32 +6,6 @@ import Musl
 import Darwin
 #endif
 @testable import MapBenchCore
-
-/// Test sizes and seeds from the environment: short by default, `LOCKFREEMAP_LONG=1` long,
-/// `LOCKFREEMAP_SEED=<n>` replays a model-based run.
-enum TestKnobs {
-    static var long: Bool { ProcessInfo.processInfo.environment["LOCKFREEMAP_LONG"] == "1" }
-
-    static func scaled(_ short: Int, long longCount: Int) -> Int { long ? longCount : short }
-
-    static var seed: UInt64 {
-        if let text = ProcessInfo.processInfo.environment["LOCKFREEMAP_SEED"], let seed = UInt64(text) { return seed }
-        return UInt64.random(in: 0 ... UInt64.max)
-    }
-}
-
-/// Runs `body` on `count` real threads (never the cooperative pool) started together.
-func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
-    let control = RunControl()
-    let threads = (0 ..< count).map { t in
-        startThread {
-            control.arriveAndWaitForStart()
-            body(t)
-        }
-    }
-    _ = control.startWhenReady(workers: count)
-    for thread in threads { joinThread(thread) }
-}
 
 /// sched_yield, without importing Glibc into every test file.
 func sched_yieldShim() { _ = sched_yield() }

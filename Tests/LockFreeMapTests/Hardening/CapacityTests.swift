@@ -9,6 +9,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import _LockFreeMapTestSupport
 @_spi(Testing) import LockFreeMap
 import Testing
 

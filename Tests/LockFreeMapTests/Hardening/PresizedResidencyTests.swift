@@ -8,12 +8,13 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import _LockFreeMapTestSupport
 @_spi(Testing) import LockFreeMap
 import Testing
 
 @Suite("Presized residency")
 struct PresizedResidencyTests {
-    @Test(.disabled(if: StressEnvironment.isInstrumented, "sanitizers and valgrind add their own resident memory"))
+    @Test(.disabled(if: TestKnobs.isInstrumented, "sanitizers and valgrind add their own resident memory"))
     func sparsePresizedMapStaysSmallInResidentMemory() async {
         await #expect(processExitsWith: .success) {
             guard let start = StressResidentMemory.bytes() else {

@@ -1,3 +1,4 @@
+import _LockFreeMapTestSupport
 import Testing
 
 /// Key sets built to collide under weak hashes: each would pile into a few buckets of a table
@@ -39,7 +40,7 @@ enum HostileKeySet: String, CaseIterable, Sendable, CustomTestStringConvertible 
         case .powersOfTwoAndTheirSums: keys = Array(Self.fewBitsSet().prefix(count))
         case .sameLow32Bits: keys = indexes.map { ($0 << 32) | 0xDEAD_BEEF }
         case .bitReversedSequential: keys = indexes.map(Self.bitReversed)
-        case .randomBaseline: keys = indexes.map(StressRandom.mix)
+        case .randomBaseline: keys = indexes.map(SeededRandom.mix)
         }
         return keys.map { Int64(bitPattern: $0) }
     }

@@ -1,3 +1,4 @@
+import _LockFreeMapTestSupport
 import LockFreeMap
 import Testing
 
@@ -21,7 +22,7 @@ extension StressSuite {
         @Test("Hostile key set stays spread: longest chain bounded, all keys found",
               arguments: HostileKeySet.allCases)
         func hostileKeysStaySpread(_ set: HostileKeySet) {
-            let keys = set.keys(count: StressEnvironment.scaled(100_000, long: 131_072))
+            let keys = set.keys(count: TestKnobs.stressScaled(100_000, long: 131_072))
             #expect(Set(keys).count == keys.count, "the key set has duplicates")
             let map = LockFreeInt64Map()
             for key in keys { map.insertValue(~key, forKey: key) }

@@ -3,6 +3,7 @@
 // shrink it to a few operations: the concurrent rounds can fail, and then report something
 // short and readable. Against LockedReferenceMap (a mutex around a Dictionary) they must find
 // nothing: no false alarms, and (under TSan) no data race in the harness itself.
+import _LockFreeMapTestSupport
 import Testing
 
 extension LinearizabilityTests {
@@ -23,7 +24,7 @@ extension LinearizabilityTests {
                 Comment(rawValue: report))
         #expect(LinearizabilityChecker.checkRegister(violation.minimal, initial: violation.initial, cut: violation.cut)
                 == .notLinearizable)
-        #expect(report.contains("LOCKFREEMAP_SEED=\(TestKnobs.seed)") && report.contains("timeline"))
+        #expect(report.contains("LOCKFREEMAP_SEED=\(TestKnobs.seedText)") && report.contains("timeline"))
     }
 
     /// A read-modify-write whose transform is applied without compare-and-retry is caught

@@ -2,6 +2,7 @@
 // linearizability checker on each part, shrinks violations, verifies the filler entries,
 // and renders the failure report.
 
+import _LockFreeMapTestSupport
 extension LinearizabilityRounds {
     /// Checks every round key by key. `histories[t][r]`: thread t's operations in round r
     /// (t == configuration.threads: the observer). Each key starts a round with the value

@@ -20,6 +20,7 @@
 //
 // Scripts depend only on the seed, so LOCKFREEMAP_SEED replays the same operations; the
 // interleaving comes from the OS scheduler and is not replayed.
+import _LockFreeMapTestSupport
 import Foundation
 
 /// Concurrent linearizability rounds: configuration, execution and checking.

@@ -9,6 +9,7 @@
 // Knobs: LOCKFREEMAP_SEED replays the scripts (not the interleaving); LOCKFREEMAP_LONG=1
 // runs up to 50,000 rounds per test (at most 10 minutes each). All threaded suites of this file and EndToEndSelfTests.swift are
 // one serialized suite, so they never compete with each other for the 2 cores.
+import _LockFreeMapTestSupport
 import LockFreeMap
 import Testing
 

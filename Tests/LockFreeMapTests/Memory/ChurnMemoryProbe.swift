@@ -1,3 +1,4 @@
+import _LockFreeMapTestSupport
 import LockFreeMap
 
 /// The churn workload of the memory test and the verdict on its resident-memory curve. It runs
@@ -9,7 +10,7 @@ enum ChurnMemoryProbe {
         /// Writer threads; writer w owns the keys 2i + w, so their keys never collide.
         var writerCount = 2
         /// Insert/remove steps per writer: each inserts key i and removes key i - window.
-        var stepsPerWriter = StressEnvironment.scaled(1_000_000, long: 15_000_000)
+        var stepsPerWriter = TestKnobs.stressScaled(1_000_000, long: 15_000_000)
         /// Keys each writer keeps live: the map's size stays at writerCount * window.
         var window = 8_192
         /// Resident-memory samples taken over the run (by writer 0, evenly spaced).
@@ -52,8 +53,8 @@ enum ChurnMemoryProbe {
     /// Runs the churn and judges the curve.
     static func run(_ plan: Plan = Plan()) -> Outcome {
         let map = LockFreeInt64Map()
-        let samples = StressResults<[Int]>(count: 1)
-        let failures = StressResults<[String]>(count: plan.writerCount + 1)
+        let samples = ThreadSlots<[Int]>(count: 1)
+        let failures = ThreadSlots<[String]>(count: plan.writerCount + 1)
         let writersDone = StressCounters(count: 1)
         let sampleEvery = max(1, plan.stepsPerWriter / plan.sampleCount)
         var bodies: [@Sendable () -> Void] = (0 ..< plan.writerCount).map { writer in {
@@ -75,21 +76,21 @@ enum ChurnMemoryProbe {
                 }
             }
             writersDone[0].pointee.wrappingAdd(1, ordering: .releasing)
-            if writer == 0 { samples.store(taken, at: 0) }
-            failures.store(found, at: writer)
+            if writer == 0 { samples[0] = taken }
+            failures[writer] = found
         } }
         // A reader looking up recent keys, so that reclamation runs against concurrent readers
         // (a reader pinning old memory is exactly what can keep garbage alive).
         bodies.append {
-            var random = StressRandom(seed: StressEnvironment.seed)
+            var random = SeededRandom(seed: TestKnobs.seed)
             var lookups = 0
             while writersDone[0].pointee.load(ordering: .acquiring) < plan.writerCount {
-                _ = map[Int64(random.below(plan.stepsPerWriter * plan.writerCount))]
+                _ = map[Int64(random.index(below: plan.stepsPerWriter * plan.writerCount))]
                 lookups += 1
             }
-            failures.store(lookups > 0 ? [] : ["the reader never ran"], at: plan.writerCount)
+            failures[plan.writerCount] = lookups > 0 ? [] : ["the reader never ran"]
         }
-        StressThreads.run(bodies)
+        OSThreads.run(bodies)
 
         var outcome = Outcome()
         outcome.samples = samples.values[0]

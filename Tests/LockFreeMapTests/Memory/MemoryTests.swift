@@ -1,3 +1,4 @@
+import _LockFreeMapTestSupport
 import LockFreeMap
 import Testing
 
@@ -13,7 +14,7 @@ extension StressSuite {
         // level off; a map that frees removed entries only at deinit (or never) grows linearly.
         // Runs in a child process (an exit test) so other tests' allocations do not blur the curve.
         @Test("Churn on ever-new keys: resident memory levels off",
-              .disabled(if: StressEnvironment.isInstrumented,
+              .disabled(if: TestKnobs.isInstrumented,
                         "sanitizers and valgrind keep freed memory in quarantine and shadow memory"))
         func churnResidentMemoryLevelsOff() async {
             let result = await #expect(processExitsWith: .success, observing: [\.standardOutputContent]) {

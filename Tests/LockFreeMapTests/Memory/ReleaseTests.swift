@@ -1,3 +1,4 @@
+import _LockFreeMapTestSupport
 import LockFreeMap
 import Testing
 
@@ -7,7 +8,7 @@ extension StressSuite.Memory {
     // valgrind and requires 0 bytes definitely lost, `.ci/asan.sh` under AddressSanitizer.
     @Test("Release: maps of every shape free what they allocated at deinit")
     func releaseMapsOfEveryShapeAtDeinit() {
-        let entries = StressEnvironment.scaled(100_000, long: 2_000_000)
+        let entries = TestKnobs.stressScaled(100_000, long: 2_000_000)
         do { _ = LockFreeInt64Map() }
         do {
             let presized = LockFreeInt64Map(minimumCapacity: entries)
@@ -36,18 +37,18 @@ extension StressSuite.Memory {
     // aborts the run; under valgrind every removed entry must end up freed, not lost.
     @Test("Release: concurrent churn, then removeAll and deinit, frees everything")
     func releaseAfterConcurrentChurn() async {
-        let steps = StressEnvironment.scaled(200_000, long: 5_000_000)
+        let steps = TestKnobs.stressScaled(200_000, long: 5_000_000)
         let keySpace = 50_000
-        let seed = StressEnvironment.seed
+        let seed = TestKnobs.seed
         let map = LockFreeInt64Map()
         let writersDone = StressCounters(count: 1)
-        let strayKeysSeen = await onStressThread { () -> Int in
-            let visits = StressResults<Int>(count: 1) // the reader's count of stray keys
+        let strayKeysSeen = await onOSThread { () -> Int in
+            let visits = ThreadSlots<Int>(count: 1) // the reader's count of stray keys
             var bodies: [@Sendable () -> Void] = (0 ..< 2).map { writer in {
-                var random = StressRandom(seed: seed, stream: writer)
+                var random = SeededRandom(seed: seed, salts: UInt64(writer))
                 for _ in 0 ..< steps {
-                    let key = Int64(random.below(keySpace))
-                    switch random.below(4) {
+                    let key = Int64(random.index(below: keySpace))
+                    switch random.index(below: 4) {
                     case 0: map.removeValue(forKey: key)
                     case 1: map.wrappingAdd(1, forKey: key)
                     case 2: map.updateValue(key, forKey: key)
@@ -61,9 +62,9 @@ extension StressSuite.Memory {
                 repeat {
                     map.forEach { key, _ in if key < 0 || key >= Int64(keySpace) { strays += 1 } }
                 } while writersDone[0].pointee.load(ordering: .acquiring) < 2
-                visits.store(strays, at: 0)
+                visits[0] = strays
             }
-            StressThreads.run(bodies)
+            OSThreads.run(bodies)
             return visits.values[0]
         }
         #expect(strayKeysSeen == 0, "forEach saw keys nobody wrote")

@@ -6,6 +6,7 @@
 //
 // Replay: the failure message names the seed; LOCKFREEMAP_SEED=<n> regenerates the same
 // sequences. LOCKFREEMAP_LONG=1 runs many more and longer sequences.
+import _LockFreeMapTestSupport
 import LockFreeMap
 import Testing
 

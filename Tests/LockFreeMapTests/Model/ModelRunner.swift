@@ -1,6 +1,7 @@
 // ModelRunner: applies one operation sequence to a map under test and to a `[Int64: Int64]`
 // model, comparing every result, then the full contents. It is the oracle of the
 // model-based tests; a divergence it finds is shrunk and reported by `ModelFailureReport`.
+import _LockFreeMapTestSupport
 import LockFreeMap
 
 /// Where and how a map disagreed with the dictionary model.

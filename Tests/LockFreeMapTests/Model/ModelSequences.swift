@@ -1,5 +1,6 @@
 // ModelSequences: builds seeded operation sequences and checks them against the model,
 // turning a divergence into one readable, replayable test failure (shrunk sequence + seed).
+import _LockFreeMapTestSupport
 import Testing
 
 /// Generation and checking of model-test sequences.

@@ -1,6 +1,7 @@
 // Replay machinery. What this proves: a seed fixes every generated sequence and round script
 // (so LOCKFREEMAP_SEED=<n> reproduces a failure's operations), salts give independent
 // streams, and the seed variable accepts decimal and hexadecimal.
+import _LockFreeMapTestSupport
 import Testing
 
 @Suite("Model-based: seeds and replay")
@@ -44,5 +45,9 @@ struct ReplayTests {
         #expect(TestKnobs.parseSeed("18446744073709551615") == .max)
         #expect(TestKnobs.parseSeed("seed") == nil)
         #expect(TestKnobs.parseSeed("-1") == nil)
+        // What the replay line prints reads back as the same seed.
+        #expect(TestKnobs.parseSeed(TestKnobs.format(0x1234_abcd)) == 0x1234_abcd)
+        #expect(TestKnobs.parseSeed(TestKnobs.format(.max)) == .max)
+        #expect(TestKnobs.parseSeed(TestKnobs.seedText) == TestKnobs.seed)
     }
 }

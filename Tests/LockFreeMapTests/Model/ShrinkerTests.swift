@@ -2,6 +2,7 @@
 // wrong map, and the shrinker reduces a random failing sequence (hundreds of operations) to
 // the essential two, with keys and values simplified to 0, so that real failures arrive as
 // short, readable, pasteable sequences.
+import _LockFreeMapTestSupport
 import Testing
 
 @Suite("Model-based: shrinker self-tests")
@@ -31,7 +32,7 @@ struct ShrinkerTests {
         #expect(minimal.count == 2, Comment(rawValue: report))
         #expect(minimal.last == .removeValue(forKey: 0), Comment(rawValue: report))
         #expect(minimal.first?.key == 0, Comment(rawValue: report))
-        #expect(report.contains("LOCKFREEMAP_SEED=\(TestKnobs.seed)"))
+        #expect(report.contains("LOCKFREEMAP_SEED=\(TestKnobs.seedText)"))
     }
 
     /// Chunk and single-element removal: the two elements that matter survive, in order.

@@ -1,3 +1,4 @@
+import _LockFreeMapTestSupport
 import LockFreeMap
 import Testing
 
@@ -15,7 +16,7 @@ extension StressSuite {
     /// Synchronization module's `Mutex` on Linux, so the negative control reports false races.
     /// The plain debug run and the AddressSanitizer run (`.ci/asan.sh`) cover these tests.
     @Suite("Progress under a paused thread",
-           .disabled(if: StressEnvironment.isThreadSanitizer,
+           .disabled(if: TestKnobs.isThreadSanitizer,
                      "TSan defers signals to safe points and cannot see Mutex (see the suite's doc comment)"))
     struct Progress {
         /// Summarizes observations for a failure message or the log.
@@ -37,12 +38,12 @@ extension StressSuite {
             let counted = observations.filter(\.counts)
             print("[progress] \(summary(observations))")
             #expect(counted.count * 2 >= target,
-                    "too few pauses could be measured: \(summary(observations)); \(StressEnvironment.replayHint)")
+                    "too few pauses could be measured: \(summary(observations)); \(TestKnobs.replayHint)")
             let stalls = counted.filter(\.isStall)
             #expect(stalls.isEmpty, """
                 the other workers completed no operation while one was paused (not lock-free):
                 \(stalls.map(\.description).joined(separator: "\n"))
-                \(summary(observations)); \(StressEnvironment.replayHint)
+                \(summary(observations)); \(TestKnobs.replayHint)
                 """)
         }
 
@@ -51,10 +52,10 @@ extension StressSuite {
         @Test("Lock-free: others progress while a worker is paused (mixed operations)")
         func othersProgressDuringPausesMixed() async {
             var configuration = PauseHarnessConfiguration()
-            configuration.pausesPerRound = StressEnvironment.scaled(30, long: 500)
+            configuration.pausesPerRound = TestKnobs.stressScaled(30, long: 500)
             configuration.workload = .mixed
-            configuration.seed = StressEnvironment.seed
-            let observations = await onStressThread { [configuration] in
+            configuration.seed = TestKnobs.seed
+            let observations = await onOSThread { [configuration] in
                 PauseHarness.run(configuration) { LockFreeInt64Map() }
             }
             Self.expectProgressDuringEveryPause(observations, target: configuration.pausesPerRound)
@@ -66,11 +67,11 @@ extension StressSuite {
         @Test("Lock-free: others progress while a worker is paused during growth")
         func othersProgressDuringPausesWhileGrowing() async {
             var configuration = PauseHarnessConfiguration()
-            configuration.rounds = StressEnvironment.scaled(6, long: 100)
+            configuration.rounds = TestKnobs.stressScaled(6, long: 100)
             configuration.pausesPerRound = 5
             configuration.workload = .growth
-            configuration.seed = StressEnvironment.seed
-            let observations = await onStressThread { [configuration] in
+            configuration.seed = TestKnobs.seed
+            let observations = await onOSThread { [configuration] in
                 PauseHarness.run(configuration) { LockFreeInt64Map() }
             }
             Self.expectProgressDuringEveryPause(
@@ -86,13 +87,13 @@ extension StressSuite {
             configuration.pausesPerRound = 30
             configuration.stopAtFirstStall = true
             configuration.workload = .mixed
-            configuration.seed = StressEnvironment.seed
-            let observations = await onStressThread { [configuration] in
+            configuration.seed = TestKnobs.seed
+            let observations = await onOSThread { [configuration] in
                 PauseHarness.run(configuration) { MutexDictionaryProgressSubject() }
             }
             print("[progress control] \(Self.summary(observations))")
             #expect(observations.contains { $0.isStall },
-                    "no stall detected against a blocking map: \(Self.summary(observations)); \(StressEnvironment.replayHint)")
+                    "no stall detected against a blocking map: \(Self.summary(observations)); \(TestKnobs.replayHint)")
         }
 
         // Stresses the harness the other way: against a trivially lock-free subject whose writes
@@ -101,10 +102,10 @@ extension StressSuite {
         @Test("Positive control: the harness finds no stall in a lock-free stand-in")
         func harnessFindsNoStallInLockFreeStandIn() async {
             var configuration = PauseHarnessConfiguration()
-            configuration.pausesPerRound = StressEnvironment.scaled(20, long: 200)
+            configuration.pausesPerRound = TestKnobs.stressScaled(20, long: 200)
             configuration.workload = .mixed
-            configuration.seed = StressEnvironment.seed
-            let observations = await onStressThread { [configuration] in
+            configuration.seed = TestKnobs.seed
+            let observations = await onOSThread { [configuration] in
                 PauseHarness.run(configuration) { AtomicSlotsProgressSubject() }
             }
             Self.expectProgressDuringEveryPause(observations, target: configuration.pausesPerRound)

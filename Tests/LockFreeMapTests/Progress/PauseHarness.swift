@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import _LockFreeMapTestSupport
 
 /// What the pause harness's workers do.
 enum PauseWorkload: Sendable {
@@ -91,13 +92,13 @@ struct PauseObservation: Sendable, CustomStringConvertible {
 /// runtime's, are never excused.
 enum PauseHarness {
     /// Runs the configured rounds against subjects made by `makeSubject` and returns every
-    /// observation. Blocks the calling thread (call it inside `onStressThread`).
+    /// observation. Blocks the calling thread (call it inside `onOSThread`).
     static func run(_ configuration: PauseHarnessConfiguration,
                     makeSubject: @Sendable () -> any ProgressSubject) -> [PauseObservation] {
         PauseSignal.install()
         PauseSignal.setPauseLength(nanoseconds: configuration.pauseNanoseconds)
         var observations: [PauseObservation] = []
-        var random = StressRandom(seed: configuration.seed, stream: 1_000)
+        var random = SeededRandom(seed: configuration.seed, salts: UInt64(1_000))
         for round in 0 ..< configuration.rounds {
             let subject = makeSubject()
             if configuration.workload == .mixed {
@@ -106,8 +107,8 @@ enum PauseHarness {
             let progress = StressCounters(count: configuration.workerCount)
             let threadIDs = StressCounters(count: configuration.workerCount)
             let stop = StressFlag()
-            let workers = StressThreads((0 ..< configuration.workerCount).map { worker in {
-                threadIDs[worker].pointee.store(ThreadActivity.currentThreadID(), ordering: .releasing)
+            let workers = OSThreads((0 ..< configuration.workerCount).map { worker in {
+                threadIDs[worker].pointee.store(currentThreadID(), ordering: .releasing)
                 work(subject, worker: worker, configuration: configuration,
                      stream: round * 64 + worker, progress: progress, stop: stop)
             } })
@@ -119,7 +120,7 @@ enum PauseHarness {
             // Pause until enough pauses count (excused or spoiled ones do not), within a budget.
             var counted = 0
             for _ in 0 ..< configuration.pausesPerRound * 3 where counted < configuration.pausesPerRound {
-                let victim = random.below(configuration.workerCount)
+                let victim = random.index(below: configuration.workerCount)
                 let observation = observePause(of: victim, in: team, configuration: configuration)
                 observations.append(observation)
                 if observation.counts { counted += 1 }
@@ -138,26 +139,26 @@ enum PauseHarness {
     private static func work(_ subject: any ProgressSubject, worker: Int, configuration: PauseHarnessConfiguration,
                              stream: Int, progress: StressCounters, stop: StressFlag) {
         PauseSignal.unblockOnCurrentThread()
-        var random = StressRandom(seed: configuration.seed, stream: stream)
+        var random = SeededRandom(seed: configuration.seed, salts: UInt64(stream))
         var completed = 0
         var nextFreshKey = Int64(worker)
         let counter = progress[worker]
         while !stop.isRaised {
             switch configuration.workload {
             case .mixed:
-                let key = Int64(random.below(4_096))
-                switch random.below(10) {
+                let key = Int64(random.index(below: 4_096))
+                switch random.index(below: 10) {
                 case 0 ..< 5: _ = subject.value(forKey: key)
                 case 5, 6: subject.insertValue(key, forKey: key)
                 case 7, 8: subject.removeValue(forKey: key)
                 default: subject.wrappingAdd(1, forKey: key)
                 }
             case .growth:
-                if random.below(4) != 0 {
+                if random.index(below: 4) != 0 {
                     subject.insertValue(nextFreshKey, forKey: nextFreshKey)
                     nextFreshKey += Int64(configuration.workerCount) // workers' keys are disjoint
                 } else {
-                    _ = subject.value(forKey: Int64(random.below(Int(nextFreshKey) + 1)))
+                    _ = subject.value(forKey: Int64(random.index(below: Int(nextFreshKey) + 1)))
                 }
             }
             completed += 1
@@ -168,7 +169,7 @@ enum PauseHarness {
     /// The workers of one round, as the controller sees them.
     private struct PauseTeam {
         /// The worker threads, in worker order.
-        var threads: StressThreads
+        var threads: OSThreads
         /// Where their scheduler states are read (`/proc` stat files on Linux), in worker order.
         var statPaths: [ThreadActivity.StateSource]
         /// Their completed-operation counters.

@@ -1,4 +1,5 @@
-// ThreadActivity on Darwin, which has no /proc: thread ids are Mach thread ports, CPU time
+// ThreadActivity on Darwin, which has no /proc: thread ids are Mach thread ports
+// (`currentThreadID()`, in _LockFreeMapTestSupport), CPU time
 // and scheduler state come from thread_info(THREAD_BASIC_INFO), and pthread_getcpuclockid
 // does not exist.
 #if canImport(Darwin)
@@ -7,12 +8,6 @@ import Darwin
 extension ThreadActivity {
     /// Where a thread's scheduler state is read from: its Mach thread port.
     typealias StateSource = thread_act_t
-
-    /// The calling thread's Mach thread port (never 0; valid while the thread lives).
-    /// (<pthread.h>: `mach_port_t pthread_mach_thread_np(pthread_t)`.)
-    static func currentThreadID() -> Int {
-        Int(pthread_mach_thread_np(pthread_self()))
-    }
 
     /// CPU time `thread` has consumed so far (user + system), in nanoseconds (0 if unreadable).
     static func cpuNanoseconds(_ thread: pthread_t) -> Int {

@@ -15,20 +15,6 @@ enum ThreadActivity {
     /// Where a thread's scheduler state is read from: its /proc stat file, as a C string.
     typealias StateSource = [CChar]
 
-    /// The calling thread's kernel thread id, from the `/proc/thread-self` link
-    /// ("<pid>/task/<tid>"). Glibc's `gettid()` is not visible to Swift.
-    static func currentThreadID() -> Int {
-        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer -> Int in
-            let length = readlink("/proc/thread-self", buffer.baseAddress!, buffer.count)
-            precondition(length > 0, "cannot read /proc/thread-self")
-            var id = 0
-            for byte in buffer[0 ..< length] {
-                if byte == CChar(UInt8(ascii: "/")) { id = 0 } else { id = id * 10 + Int(byte) - Int(UInt8(ascii: "0")) }
-            }
-            return id
-        }
-    }
-
     /// CPU time `thread` has consumed so far, in nanoseconds (0 if it cannot be read).
     static func cpuNanoseconds(_ thread: pthread_t) -> Int {
         var clock = clockid_t()

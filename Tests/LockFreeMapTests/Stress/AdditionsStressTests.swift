@@ -8,6 +8,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import _LockFreeMapTestSupport
 @_spi(Testing) import LockFreeMap
 import Synchronization
 import Testing
@@ -37,12 +38,12 @@ extension StressSuite.Invariants {
     // values from the fill) are gone, and the returned count equals the entries that vanished.
     @Test("removeAll(where:) vs writers: an entry updated during the sweep survives")
     func removeAllWhereKeepsEntriesUpdatedMeanwhile() async throws {
-        let rounds = StressEnvironment.scaled(6, long: 60)
+        let rounds = TestKnobs.stressScaled(6, long: 60)
         let keyCount = 20_000
         let writerCount = 2
-        let seed = StressEnvironment.seed
-        let hint = StressEnvironment.replayHint
-        let keys = (0 ..< keyCount).map { Int64(bitPattern: StressRandom.mix(UInt64($0) &+ 77)) }
+        let seed = TestKnobs.seed
+        let hint = TestKnobs.replayHint
+        let keys = (0 ..< keyCount).map { Int64(bitPattern: SeededRandom.mix(UInt64($0) &+ 77)) }
         try #require(Set(keys).count == keyCount, "key generator collided")
         var totalWrites = 0
         var interfered = 0
@@ -51,22 +52,22 @@ extension StressSuite.Invariants {
             let map = LockFreeInt64Map(minimumCapacity: round % 2 == 0 ? 0 : keyCount)
             for (index, key) in keys.enumerated() { map[key] = Int64(index) * 2 }  // all even
             let sweepDone = StressFlag()
-            let removedCount = StressResults<Int>(count: 1)
-            let writes = StressResults<LastWrites>(count: writerCount + 1)
+            let removedCount = ThreadSlots<Int>(count: 1)
+            let writes = ThreadSlots<LastWrites>(count: writerCount + 1)
             let mailbox = SweepMailbox()
             let indexOf = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($0.element, $0.offset) })
-            await onStressThread {
+            await onOSThread {
                 var bodies: [@Sendable () -> Void] = (0 ..< writerCount).map { writer in {
-                    var random = StressRandom(seed: seed, stream: round * 8 + writer)
+                    var random = SeededRandom(seed: seed, salts: UInt64(round * 8 + writer))
                     var last = LastWrites()
                     while !sweepDone.isRaised {
                         // Writer w owns the keys with index % writerCount == w.
-                        let index = random.below(keyCount / writerCount) * writerCount + writer
+                        let index = random.index(below: keyCount / writerCount) * writerCount + writer
                         if index % 16 == 0 { continue }  // the interferer's key
                         let key = keys[index]
-                        let odd = random.below(2) == 0
-                        let value = Int64(random.below(1 << 20)) * 2 + (odd ? 1 : 0)
-                        if random.below(2) == 0 {
+                        let odd = random.index(below: 2) == 0
+                        let value = Int64(random.index(below: 1 << 20)) * 2 + (odd ? 1 : 0)
+                        if random.index(below: 2) == 0 {
                             map.updateValue(value, forKey: key)
                         } else {
                             map.updateValue(forKey: key) { _ in value }
@@ -74,7 +75,7 @@ extension StressSuite.Invariants {
                         last.values[key] = value
                         last.writes += 1
                     }
-                    writes.store(last, at: writer)
+                    writes[writer] = last
                 } }
                 // The interferer owns the keys whose index is a multiple of 16 (the random
                 // writers own the others), and sets an odd value on each one announced.
@@ -91,13 +92,13 @@ extension StressSuite.Invariants {
                         handled = index
                         mailbox.acknowledged.store(index, ordering: .releasing)
                     }
-                    writes.store(last, at: writerCount)
+                    writes[writerCount] = last
                 }
                 bodies.append {
                     // Yield now and then so that the writers' updates land mid-sweep, also
                     // between the predicate and its remove-if-equal.
                     var seen = 0
-                    removedCount.store(map.removeAll { key, value in
+                    removedCount[0] = map.removeAll { key, value in
                         seen += 1
                         if seen % 128 == 0 { sched_yield() }
                         if let index = indexOf[key], index % 16 == 0, index % 256 == round * 16 % 256 || index < 64 {
@@ -110,10 +111,10 @@ extension StressSuite.Invariants {
                             }
                         }
                         return value & 1 == 0
-                    }, at: 0)
+                    }
                     sweepDone.raise()
                 }
-                StressThreads.run(bodies)
+                OSThreads.run(bodies)
             }
 
             interfered += writes.values[writerCount].writes
@@ -172,12 +173,12 @@ extension StressSuite.Invariants {
     // present throughout is produced exactly once with its value, no key twice (docs/API.md).
     @Test("for-in under churn and migrations: each untouched key exactly once, no key twice")
     func iterationUnderChurnProducesStableKeysOnce() async throws {
-        let rounds = StressEnvironment.scaled(3, long: 20)
-        let iterationsPerRound = StressEnvironment.scaled(30, long: 300)
+        let rounds = TestKnobs.stressScaled(3, long: 20)
+        let iterationsPerRound = TestKnobs.stressScaled(30, long: 300)
         let stableCount = 2_000
         let churnCount = 16_384
-        let seed = StressEnvironment.seed
-        let hint = StressEnvironment.replayHint
+        let seed = TestKnobs.seed
+        let hint = TestKnobs.replayHint
         let stableKeys = (0 ..< stableCount).map(Self.stableKey)
         let churnKeys = (0 ..< churnCount).map(Self.churnKey)
         let stableSet = Set(stableKeys)
@@ -187,19 +188,19 @@ extension StressSuite.Invariants {
             let map = LockFreeInt64Map()
             for key in stableKeys { map[key] = Self.stableValue(key) }
             let stop = StressFlag()
-            let readers = StressResults<IterationRoundResult>(count: 2)
-            await onStressThread {
+            let readers = ThreadSlots<IterationRoundResult>(count: 2)
+            await onOSThread {
                 var bodies: [@Sendable () -> Void] = (0 ..< 2).map { writer in {
-                    var random = StressRandom(seed: seed, stream: round * 16 + writer)
+                    var random = SeededRandom(seed: seed, salts: UInt64(round * 16 + writer))
                     var step = 0
                     while !stop.isRaised {
                         let filling = (step / 4_096) % 2 == 0
                         step += 1
                         if writer == 0, step % 20_000 == 10_000 { map.reserveCapacity(step / 4) }
-                        let key = churnKeys[random.below(churnCount)]
-                        let choice = random.below(10)
+                        let key = churnKeys[random.index(below: churnCount)]
+                        let choice = random.index(below: 10)
                         if choice < 2 {
-                            map.updateValue(forKey: key) { _ in Self.churnValue(key, version: random.below(16)) }
+                            map.updateValue(forKey: key) { _ in Self.churnValue(key, version: random.index(below: 16)) }
                         } else if (choice < 8) == filling {
                             _ = map.value(forKey: key, orInsert: { Self.churnValue(key, version: 3) })
                         } else {
@@ -230,11 +231,11 @@ extension StressSuite.Invariants {
                                 result.failure = "reader \(reader) iteration \(iteration): \(failure)"
                             }
                         }
-                        readers.store(result, at: reader)
+                        readers[reader] = result
                         if reader == 0 { stop.raise() }
                     }
                 }
-                StressThreads.run(bodies)
+                OSThreads.run(bodies)
             }
             for result in readers.values {
                 #expect(result.failure == nil, "round \(round): \(result.failure ?? ""); \(hint)")
@@ -253,10 +254,10 @@ extension StressSuite.Invariants {
     // Keys present throughout are produced exactly once, with their values.
     @Test("An iterator kept across a full growth of its stripes produces each key once")
     func iteratorKeptAcrossGrowth() async throws {
-        let rounds = StressEnvironment.scaled(3, long: 20)
+        let rounds = TestKnobs.stressScaled(3, long: 20)
         let stableCount = 3_000
-        let growthCount = StressEnvironment.isInstrumented ? 60_000 : 200_000
-        let hint = StressEnvironment.replayHint
+        let growthCount = TestKnobs.isInstrumented ? 60_000 : 200_000
+        let hint = TestKnobs.replayHint
         let stableKeys = (0 ..< stableCount).map(Self.stableKey)
         let stableSet = Set(stableKeys)
 
@@ -282,7 +283,7 @@ extension StressSuite.Invariants {
             #expect(LockFreeInt64Map.currentThreadPinDepth == 0)
             // Grow from another thread, to completion (churn keys are disjoint from stable ones).
             let concurrent = round % 2 == 1
-            let grower = StressThreads.spawn {
+            let grower = OSThreads.spawn {
                 for i in 0 ..< growthCount { map.insertValue(1, forKey: Self.churnKey(i)) }
             }
             if concurrent {

@@ -1,4 +1,5 @@
-import LockFreeMap
+import _LockFreeMapTestSupport
+@_spi(Testing) import LockFreeMap
 import Testing
 
 extension StressSuite.Invariants {
@@ -21,12 +22,12 @@ extension StressSuite.Invariants {
     // true size, and `count` must clamp it, never report a negative size (eclipse-collections#497 saw a size of 0 right after an insert). Once the
     // threads stop, `count` must be exact: equal to the insert/remove balance and to forEach.
     @Test("count is never negative under churn and exact when quiescent")
-    func countNeverNegativeAndExactAtRest() async {
-        let rounds = max(2, StressEnvironment.scaled(6, long: 20)) // both kinds of round
-        let operationsPerThread = StressEnvironment.scaled(20_000, long: 500_000)
+    func countNeverNegativeAndExactAtRest() async throws {
+        let rounds = max(2, TestKnobs.stressScaled(6, long: 20)) // both kinds of round
+        let operationsPerThread = TestKnobs.stressScaled(20_000, long: 500_000)
         let threadCount = 4
-        let seed = StressEnvironment.seed
-        let hint = StressEnvironment.replayHint
+        let seed = TestKnobs.seed
+        let hint = TestKnobs.replayHint
         let map = LockFreeInt64Map() // one map for all rounds: exactness must survive history
 
         for round in 0 ..< rounds {
@@ -34,24 +35,24 @@ extension StressSuite.Invariants {
             // odd rounds: 4,096 keys, so the table grows and counters spread over many stripes.
             let keys: [Int64] = round % 2 == 0
                 ? [0, -1, .min, .max]
-                : (0 ..< 4_096).map { Int64(bitPattern: StressRandom.mix(UInt64($0))) }
+                : (0 ..< 4_096).map { Int64(bitPattern: SeededRandom.mix(UInt64($0))) }
             let before = Dictionary(uniqueKeysWithValues: keys.map { ($0, map.containsKey($0) ? 1 : 0) })
             let stop = StressFlag()
-            let (churn, sampler) = await onStressThread { () -> ([CountChurnResult], CountSamplerResult) in
-                let churnResults = StressResults<CountChurnResult>(count: threadCount)
-                let samplerResult = StressResults<CountSamplerResult>(count: 1)
+            let (churn, sampler) = await onOSThread { () -> ([CountChurnResult], CountSamplerResult) in
+                let churnResults = ThreadSlots<CountChurnResult>(count: threadCount)
+                let samplerResult = ThreadSlots<CountSamplerResult>(count: 1)
                 var bodies: [@Sendable () -> Void] = (0 ..< threadCount).map { thread in {
-                    var random = StressRandom(seed: seed, stream: round * 8 + thread)
+                    var random = SeededRandom(seed: seed, salts: UInt64(round * 8 + thread))
                     var balance = Array(repeating: 0, count: keys.count)
                     for _ in 0 ..< operationsPerThread {
-                        let index = random.below(keys.count)
-                        if random.below(2) == 0 {
+                        let index = random.index(below: keys.count)
+                        if random.index(below: 2) == 0 {
                             if map.insertValue(Int64(thread), forKey: keys[index]).inserted { balance[index] += 1 }
                         } else {
                             if map.removeValue(forKey: keys[index]) != nil { balance[index] -= 1 }
                         }
                     }
-                    churnResults.store(CountChurnResult(balance: balance), at: thread)
+                    churnResults[thread] = CountChurnResult(balance: balance)
                 } }
                 bodies.append {
                     var result = CountSamplerResult()
@@ -59,9 +60,9 @@ extension StressSuite.Invariants {
                         result.minimum = min(result.minimum, map.count)
                         result.samples += 1
                     }
-                    samplerResult.store(result, at: 0)
+                    samplerResult[0] = result
                 }
-                let threads = StressThreads(bodies)
+                let threads = OSThreads(bodies)
                 // Join the churners (the first threadCount handles) before stopping the sampler.
                 for thread in 0 ..< threadCount { threads.join(at: thread) }
                 stop.raise()
@@ -83,8 +84,10 @@ extension StressSuite.Invariants {
             let others = visits - keys.reduce(0) { $0 + (map.containsKey($1) ? 1 : 0) }
             #expect(map.count == visits, "round \(round): count \(map.count), forEach \(visits); \(hint)")
             #expect(visits - others == expected, "round \(round): present \(visits - others), balance \(expected); \(hint)")
+            try map.checkInvariants()
         }
         map.removeAll()
         #expect(map.count == 0 && map.isEmpty, "\(hint)")
+        try map.checkInvariants()
     }
 }

@@ -1,4 +1,5 @@
-import LockFreeMap
+import _LockFreeMapTestSupport
+@_spi(Testing) import LockFreeMap
 import Testing
 
 extension StressSuite.Invariants {
@@ -14,12 +15,12 @@ extension StressSuite.Invariants {
 
     /// A stable key: odd, spread over the whole range. Churn keys are even, so the sets are disjoint.
     static func stableKey(_ index: Int) -> Int64 {
-        Int64(bitPattern: StressRandom.mix(UInt64(index)) | 1)
+        Int64(bitPattern: SeededRandom.mix(UInt64(index)) | 1)
     }
 
     /// A churn key: even, spread over the whole range.
     static func churnKey(_ index: Int) -> Int64 {
-        Int64(bitPattern: StressRandom.mix(UInt64(index) &+ (1 << 40)) & ~1)
+        Int64(bitPattern: SeededRandom.mix(UInt64(index) &+ (1 << 40)) & ~1)
     }
 
     /// The value a stable key always has.
@@ -49,12 +50,12 @@ extension StressSuite.Invariants {
     // its value, and no key may be visited twice (docs/API.md; iterators of other maps repeated or missed entries across a resize: cockroachdb/swiss#39, papaya#76).
     @Test("forEach under churn: each untouched key exactly once, no key twice")
     func forEachUnderChurnVisitsStableKeysOnce() async throws {
-        let rounds = StressEnvironment.scaled(4, long: 20)
-        let callsPerRound = StressEnvironment.scaled(60, long: 500)
+        let rounds = TestKnobs.stressScaled(4, long: 20)
+        let callsPerRound = TestKnobs.stressScaled(60, long: 500)
         let stableCount = 2_000
         let churnCount = 16_384
         let writerCount = 2
-        let seed = StressEnvironment.seed
+        let seed = TestKnobs.seed
         let stableKeys = (0 ..< stableCount).map(Self.stableKey)
         let churnKeys = (0 ..< churnCount).map(Self.churnKey)
         let stableSet = Set(stableKeys)
@@ -66,21 +67,21 @@ extension StressSuite.Invariants {
             for key in stableKeys { map.updateValue(Self.stableValue(key), forKey: key) }
             let stop = StressFlag()
 
-            let result = await onStressThread { () -> ForEachChurnRoundResult in
-                let readerResult = StressResults<ForEachChurnRoundResult>(count: 1)
+            let result = await onOSThread { () -> ForEachChurnRoundResult in
+                let readerResult = ThreadSlots<ForEachChurnRoundResult>(count: 1)
                 var bodies: [@Sendable () -> Void] = (0 ..< writerCount).map { writer in {
-                    var random = StressRandom(seed: seed, stream: round * 16 + writer)
+                    var random = SeededRandom(seed: seed, salts: UInt64(round * 16 + writer))
                     var step = 0
                     while !stop.isRaised {
                         // Alternate fill and drain phases so that the table keeps resizing.
                         let filling = (step / 4_096) % 2 == 0
                         step += 1
-                        let key = churnKeys[random.below(churnCount)]
-                        let choice = random.below(10)
+                        let key = churnKeys[random.index(below: churnCount)]
+                        let choice = random.index(below: 10)
                         if choice < 2 {
-                            map.updateValue(Self.churnValue(key, version: random.below(16)), forKey: key)
+                            map.updateValue(Self.churnValue(key, version: random.index(below: 16)), forKey: key)
                         } else if (choice < 8) == filling {
-                            map.insertValue(Self.churnValue(key, version: random.below(16)), forKey: key)
+                            map.insertValue(Self.churnValue(key, version: random.index(below: 16)), forKey: key)
                         } else {
                             map.removeValue(forKey: key)
                         }
@@ -109,19 +110,20 @@ extension StressSuite.Invariants {
                         }
                     }
                     stop.raise()
-                    readerResult.store(result, at: 0)
+                    readerResult[0] = result
                 }
-                StressThreads.run(bodies)
+                OSThreads.run(bodies)
                 return readerResult.values[0]
             }
 
-            #expect(result.failure == nil, "\(result.failure ?? ""); \(StressEnvironment.replayHint)")
+            #expect(result.failure == nil, "\(result.failure ?? ""); \(TestKnobs.replayHint)")
             #expect(result.calls > 0)
             // Quiescent: the stable keys are all still there with their values.
             for key in stableKeys where map[key] != Self.stableValue(key) {
-                Issue.record("round \(round): stable key \(key) lost; \(StressEnvironment.replayHint)")
+                Issue.record("round \(round): stable key \(key) lost; \(TestKnobs.replayHint)")
                 break
             }
+            try map.checkInvariants()
             if result.failure != nil { break }
         }
     }

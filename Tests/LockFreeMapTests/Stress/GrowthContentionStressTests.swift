@@ -1,4 +1,5 @@
-import LockFreeMap
+import _LockFreeMapTestSupport
+@_spi(Testing) import LockFreeMap
 import Synchronization
 import Testing
 
@@ -9,7 +10,7 @@ extension StressSuite.Invariants {
     static func growthKey(_ index: Int) -> Int64 {
         index % 2 == 0
             ? Int64(index / 2)
-            : Int64(bitPattern: StressRandom.mix(UInt64(index)) | (1 << 63))
+            : Int64(bitPattern: SeededRandom.mix(UInt64(index)) | (1 << 63))
     }
 
     /// The value stored for key `index` (never equal to the key, so a swapped pair shows).
@@ -31,10 +32,10 @@ extension StressSuite.Invariants {
     // inserts, resurrected removals and keys invisible during migration all show (resize is where mature maps lost updates: xsync#109, JCTools#151).
     @Test("Growth under contention: published keys always found; final contents exact")
     func growthUnderContentionKeepsEveryKey() async throws {
-        let totalKeys = StressEnvironment.scaled(200_000, long: 1_000_000)
+        let totalKeys = TestKnobs.stressScaled(200_000, long: 1_000_000)
         let writerCount = 3
         let readerCount = 2
-        let seed = StressEnvironment.seed
+        let seed = TestKnobs.seed
         let removeRange = 0 ..< totalKeys / 10 // prefilled, then removed in order by the remover
         let writeRange = removeRange.upperBound ..< totalKeys
         let segment = writeRange.count / writerCount
@@ -54,9 +55,9 @@ extension StressSuite.Invariants {
         let removedUpTo = StressCounters(count: 1)          // indexes [0, mark) are gone
         let writersDone = StressCounters(count: 1)
 
-        let results = await onStressThread { () -> [GrowthThreadResult] in
+        let results = await onOSThread { () -> [GrowthThreadResult] in
             let threadCount = writerCount + readerCount + 1
-            let results = StressResults<GrowthThreadResult>(count: threadCount)
+            let results = ThreadSlots<GrowthThreadResult>(count: threadCount)
             var bodies: [@Sendable () -> Void] = []
             for writer in 0 ..< writerCount {
                 bodies.append {
@@ -72,25 +73,25 @@ extension StressSuite.Invariants {
                         highWater[writer].pointee.store(index - range.lowerBound + 1, ordering: .releasing)
                     }
                     writersDone[0].pointee.wrappingAdd(1, ordering: .releasing)
-                    results.store(result, at: writer)
+                    results[writer] = result
                 }
             }
             for reader in 0 ..< readerCount {
                 bodies.append {
-                    var random = StressRandom(seed: seed, stream: reader)
+                    var random = SeededRandom(seed: seed, salts: UInt64(reader))
                     var result = GrowthThreadResult()
                     while writersDone[0].pointee.load(ordering: .acquiring) < writerCount, result.failure == nil {
-                        if random.below(4) != 0 {
-                            let writer = random.below(writerCount)
+                        if random.index(below: 4) != 0 {
+                            let writer = random.index(below: writerCount)
                             let published = highWater[writer].pointee.load(ordering: .acquiring) // pairs with [G1]
                             guard published > 0 else { continue }
-                            let index = writerRanges[writer].lowerBound + random.below(published)
+                            let index = writerRanges[writer].lowerBound + random.index(below: published)
                             let found = map[Self.growthKey(index)]
                             if found != Self.growthValue(index) {
                                 result.failure = "reader \(reader): published index \(index) read as \(String(describing: found))"
                             }
                         } else {
-                            let index = random.below(removeRange.count)
+                            let index = random.index(below: removeRange.count)
                             let before = removedUpTo[0].pointee.load(ordering: .acquiring) // pairs with [G2]
                             let found = map[Self.growthKey(index)]
                             let after = removedUpTo[0].pointee.load(ordering: .acquiring)
@@ -103,7 +104,7 @@ extension StressSuite.Invariants {
                         }
                         result.checkedReads += 1
                     }
-                    results.store(result, at: writerCount + reader)
+                    results[writerCount + reader] = result
                 }
             }
             bodies.append {
@@ -115,13 +116,13 @@ extension StressSuite.Invariants {
                     }
                     removedUpTo[0].pointee.store(index + 1, ordering: .releasing) // [G2]
                 }
-                results.store(result, at: writerCount + readerCount)
+                results[writerCount + readerCount] = result
             }
-            StressThreads.run(bodies)
+            OSThreads.run(bodies)
             return results.values
         }
 
-        let hint = StressEnvironment.replayHint
+        let hint = TestKnobs.replayHint
         for result in results {
             #expect(result.failure == nil, "\(result.failure ?? ""); \(hint)")
         }
@@ -143,5 +144,6 @@ extension StressSuite.Invariants {
         let expectedKeys = Set(writeRange.map(Self.growthKey))
         #expect(visits == writeRange.count && visitedKeys == expectedKeys,
                 "forEach: \(visits) visits, \(visitedKeys.count) distinct keys, expected \(expectedKeys.count); \(hint)")
+        try map.checkInvariants()
     }
 }

@@ -1,4 +1,5 @@
-import LockFreeMap
+import _LockFreeMapTestSupport
+@_spi(Testing) import LockFreeMap
 import Testing
 
 extension StressSuite.Invariants {
@@ -25,18 +26,18 @@ extension StressSuite.Invariants {
     // insert and remove is counted by the thread that got it; the final balance per key must be
     // 0 or 1 and agree with presence, `count` and `forEach`.
     @Test("Insert/remove accounting: per-key successes balance to presence; count and forEach agree")
-    func insertRemoveAccountingBalances() async {
+    func insertRemoveAccountingBalances() async throws {
         let threadCount = 4
-        let iterations = StressEnvironment.scaled(150_000, long: 5_000_000)
-        let seed = StressEnvironment.seed
+        let iterations = TestKnobs.stressScaled(150_000, long: 5_000_000)
+        let seed = TestKnobs.seed
         let keys = Self.accountingKeys
         let values = Self.accountingValues
         let map = LockFreeInt64Map()
 
-        let results = await onStressThread { () -> [AccountingThreadResult] in
-            let results = StressResults<AccountingThreadResult>(count: threadCount)
-            StressThreads.run(count: threadCount) { thread in
-                var random = StressRandom(seed: seed, stream: thread)
+        let results = await onOSThread { () -> [AccountingThreadResult] in
+            let results = ThreadSlots<AccountingThreadResult>(count: threadCount)
+            OSThreads.run(count: threadCount) { thread in
+                var random = SeededRandom(seed: seed, salts: UInt64(thread))
                 var result = AccountingThreadResult(
                     inserts: Array(repeating: 0, count: keys.count),
                     removes: Array(repeating: 0, count: keys.count))
@@ -44,10 +45,10 @@ extension StressSuite.Invariants {
                     if result.contractViolation == nil { result.contractViolation = "thread \(thread): \(text())" }
                 }
                 for _ in 0 ..< iterations {
-                    let index = random.below(keys.count)
+                    let index = random.index(below: keys.count)
                     let key = keys[index]
-                    let value = values[random.below(values.count)]
-                    switch random.below(7) {
+                    let value = values[random.index(below: values.count)]
+                    switch random.index(below: 7) {
                     case 0:
                         let (inserted, current) = map.insertValue(value, forKey: key)
                         if inserted {
@@ -71,7 +72,7 @@ extension StressSuite.Invariants {
                         }
                     case 3:
                         // Expect the value just read half of the time, a guess otherwise.
-                        let expected = random.below(2) == 0 ? (map[key] ?? value) : value
+                        let expected = random.index(below: 2) == 0 ? (map[key] ?? value) : value
                         let (exchanged, original) = map.compareExchange(forKey: key, expected: expected, desired: nil)
                         if exchanged {
                             result.removes[index] += 1
@@ -86,7 +87,7 @@ extension StressSuite.Invariants {
                             result.inserts[index] += 1
                         }
                     case 5:
-                        let expected = values[random.below(values.count)]
+                        let expected = values[random.index(below: values.count)]
                         let (exchanged, original) = map.compareExchange(forKey: key, expected: expected, desired: value)
                         if exchanged != (original == expected) {
                             violation("CAS(e->v) exchanged=\(exchanged) with original \(String(describing: original)), expected \(expected)")
@@ -98,12 +99,12 @@ extension StressSuite.Invariants {
                         }
                     }
                 }
-                results.store(result, at: thread)
+                results[thread] = result
             }
             return results.values
         }
 
-        let hint = StressEnvironment.replayHint
+        let hint = TestKnobs.replayHint
         for result in results {
             #expect(result.contractViolation == nil, "\(result.contractViolation ?? ""); \(hint)")
         }
@@ -123,5 +124,6 @@ extension StressSuite.Invariants {
         #expect(visits.count == presentCount, "forEach visited keys outside the key space; \(hint)")
         #expect(map.count == presentCount, "\(hint)")
         #expect(map.isEmpty == (presentCount == 0), "\(hint)")
+        try map.checkInvariants()
     }
 }

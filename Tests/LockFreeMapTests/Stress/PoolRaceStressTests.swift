@@ -1,3 +1,4 @@
+import _LockFreeMapTestSupport
 @_spi(Testing) import LockFreeMap
 import Synchronization
 import Testing
@@ -15,13 +16,13 @@ extension StressSuite.Invariants {
     @Test("Copies racing on one chain never run out of pool; contents exact")
     func copiesRacingOnOneChainNeverRunOut() async throws {
         let threads = 8
-        let steps = StressEnvironment.scaled(1_500, long: 20_000)
+        let steps = TestKnobs.stressScaled(1_500, long: 20_000)
         let map = LockFreeInt64Map()
         // Hash = 5 + i * 2^24: bucket 5 of every table up to 2^24 buckets, stripe 0.
         let key: @Sendable (Int) -> Int64 = { i in map.key(stripe: 0, hash: 5 &+ UInt64(i) << 24) }
         let wrong = Atomic<Int>(0)
-        await onStressThread {
-            StressThreads.run(count: threads) { t in
+        await onOSThread {
+            OSThreads.run(count: threads) { t in
                 for step in 0..<steps {
                     let index = step * threads + t
                     if map.insertValue(Int64(index), forKey: key(index)).inserted == false {

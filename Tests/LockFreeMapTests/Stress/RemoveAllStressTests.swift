@@ -5,7 +5,8 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import LockFreeMap
+import _LockFreeMapTestSupport
+@_spi(Testing) import LockFreeMap
 import Testing
 
 extension StressSuite.Invariants {
@@ -24,24 +25,24 @@ extension StressSuite.Invariants {
     // with inserters that keep the table growing from capacity 0: no crash, no foreign or
     // duplicated entry, count never negative, and once everyone stops count == forEach's tally.
     @Test("removeAll concurrent with inserters: afterwards count equals what forEach sees")
-    func removeAllRacingInsertersLeavesConsistentMap() async {
-        let rounds = StressEnvironment.scaled(4, long: 40)
-        let clearsPerRound = StressEnvironment.scaled(20, long: 200)
+    func removeAllRacingInsertersLeavesConsistentMap() async throws {
+        let rounds = TestKnobs.stressScaled(4, long: 40)
+        let clearsPerRound = TestKnobs.stressScaled(20, long: 200)
         let inserterCount = 3
         let keySpace = 8_192
-        let seed = StressEnvironment.seed
-        let hint = StressEnvironment.replayHint
+        let seed = TestKnobs.seed
+        let hint = TestKnobs.replayHint
 
         for round in 0 ..< rounds {
             let map = LockFreeInt64Map()
             let stop = StressFlag()
-            let clearer = await onStressThread { () -> RemoveAllClearerResult in
-                let clearerResult = StressResults<RemoveAllClearerResult>(count: 1)
+            let clearer = await onOSThread { () -> RemoveAllClearerResult in
+                let clearerResult = ThreadSlots<RemoveAllClearerResult>(count: 1)
                 var bodies: [@Sendable () -> Void] = (0 ..< inserterCount).map { inserter in {
-                    var random = StressRandom(seed: seed, stream: round * 8 + inserter)
+                    var random = SeededRandom(seed: seed, salts: UInt64(round * 8 + inserter))
                     while !stop.isRaised {
-                        let key = Int64(random.below(keySpace)) - Int64(keySpace / 2)
-                        switch random.below(8) {
+                        let key = Int64(random.index(below: keySpace)) - Int64(keySpace / 2)
+                        switch random.index(below: 8) {
                         case 0: map.removeValue(forKey: key)
                         case 1: map.updateValue(Self.removeAllValue(key), forKey: key)
                         default: map.insertValue(Self.removeAllValue(key), forKey: key)
@@ -68,9 +69,9 @@ extension StressSuite.Invariants {
                         for _ in 0 ..< 3 { sched_yield() }
                     }
                     stop.raise()
-                    clearerResult.store(result, at: 0)
+                    clearerResult[0] = result
                 }
-                StressThreads.run(bodies)
+                OSThreads.run(bodies)
                 return clearerResult.values[0]
             }
 
@@ -90,6 +91,7 @@ extension StressSuite.Invariants {
             var leftovers = 0
             map.forEach { _, _ in leftovers += 1 }
             #expect(leftovers == 0, "round \(round): forEach after quiescent removeAll; \(hint)")
+            try map.checkInvariants()
         }
     }
 }

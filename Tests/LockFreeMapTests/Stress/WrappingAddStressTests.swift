@@ -1,4 +1,5 @@
-import LockFreeMap
+import _LockFreeMapTestSupport
+@_spi(Testing) import LockFreeMap
 import Testing
 
 extension StressSuite.Invariants {
@@ -22,17 +23,17 @@ extension StressSuite.Invariants {
     // Stresses: lost updates and torn values in concurrent read-modify-write on a few hot keys,
     // including the absent-key-counts-as-zero insert path and wrap-around at the Int64 limits.
     @Test("wrappingAdd: every key ends at the wrapping sum of all deltas applied to it")
-    func wrappingAddSumsAreExact() async {
+    func wrappingAddSumsAreExact() async throws {
         let threadCount = 4
-        let iterations = StressEnvironment.scaled(200_000, long: 5_000_000)
-        let seed = StressEnvironment.seed
+        let iterations = TestKnobs.stressScaled(200_000, long: 5_000_000)
+        let seed = TestKnobs.seed
         let keys = Self.wrappingAddSharedKeys
         let map = LockFreeInt64Map()
 
-        let results = await onStressThread { () -> [WrappingAddThreadResult] in
-            let results = StressResults<WrappingAddThreadResult>(count: threadCount)
-            StressThreads.run(count: threadCount) { thread in
-                var random = StressRandom(seed: seed, stream: thread)
+        let results = await onOSThread { () -> [WrappingAddThreadResult] in
+            let results = ThreadSlots<WrappingAddThreadResult>(count: threadCount)
+            OSThreads.run(count: threadCount) { thread in
+                var random = SeededRandom(seed: seed, salts: UInt64(thread))
                 var result = WrappingAddThreadResult(
                     sums: Array(repeating: 0, count: keys.count),
                     touched: Array(repeating: false, count: keys.count))
@@ -40,10 +41,10 @@ extension StressSuite.Invariants {
                 var privateSum: Int64 = 0
                 for step in 0 ..< iterations {
                     // Half small deltas of either sign, half edge-biased full-range ones (wrapping).
-                    let delta = random.below(2) == 0
-                        ? Int64(random.below(2_001)) - 1_000
+                    let delta = random.index(below: 2) == 0
+                        ? Int64(random.index(below: 2_001)) - 1_000
                         : random.edgeBiasedInt64()
-                    if random.below(8) == 0 {
+                    if random.index(below: 8) == 0 {
                         privateSum &+= delta
                         let returned = map.wrappingAdd(delta, forKey: privateKey)
                         if returned != privateSum, result.privateMismatch == nil {
@@ -51,7 +52,7 @@ extension StressSuite.Invariants {
                                 "thread \(thread) step \(step): returned \(returned), running sum \(privateSum)"
                         }
                     } else {
-                        let index = random.below(keys.count)
+                        let index = random.index(below: keys.count)
                         result.sums[index] &+= delta
                         result.touched[index] = true
                         map.wrappingAdd(delta, forKey: keys[index])
@@ -59,14 +60,14 @@ extension StressSuite.Invariants {
                 }
                 result.privateKey = privateKey
                 result.privateSum = privateSum
-                results.store(result, at: thread)
+                results[thread] = result
             }
             return results.values
         }
 
         for result in results {
-            #expect(result.privateMismatch == nil, "\(result.privateMismatch ?? ""); \(StressEnvironment.replayHint)")
-            #expect(map[result.privateKey] == result.privateSum, "\(StressEnvironment.replayHint)")
+            #expect(result.privateMismatch == nil, "\(result.privateMismatch ?? ""); \(TestKnobs.replayHint)")
+            #expect(map[result.privateKey] == result.privateSum, "\(TestKnobs.replayHint)")
         }
         var expectedCount = threadCount // every thread's private key is present
         for (index, key) in keys.enumerated() {
@@ -74,8 +75,9 @@ extension StressSuite.Invariants {
             let touched = results.contains { $0.touched[index] }
             if touched { expectedCount += 1 }
             #expect(map[key] == (touched ? expected : nil),
-                    "key \(key): \(StressEnvironment.replayHint)")
+                    "key \(key): \(TestKnobs.replayHint)")
         }
-        #expect(map.count == expectedCount, "\(StressEnvironment.replayHint)")
+        #expect(map.count == expectedCount, "\(TestKnobs.replayHint)")
+        try map.checkInvariants()
     }
 }

@@ -4,6 +4,7 @@
 // operations conflict and compare-exchanges succeed often).
 
 /// Draws random operations; all randomness comes from the caller's `SeededRandom`.
+import _LockFreeMapTestSupport
 struct MapOperationGenerator: Sendable {
     /// The operation kinds, one per `MapOperation` case.
     enum Kind: CaseIterable, Sendable {

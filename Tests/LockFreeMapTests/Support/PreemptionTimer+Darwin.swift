@@ -3,6 +3,7 @@
 // until stopped. Same signal and handler as on Linux (PreemptionTimer.swift).
 #if canImport(Darwin)
 import Darwin
+import _LockFreeMapTestSupport
 import Synchronization
 
 /// A periodic "yield now" signal aimed at the thread that started it.

@@ -14,6 +14,7 @@
 // arbitrary instruction, so injection is coarser there but harmless.
 // Darwin has no timer_create: PreemptionTimer+Darwin.swift sends the same signal from a
 // timer thread with pthread_kill instead.
+import _LockFreeMapTestSupport
 import Foundation
 
 /// The SIGURG handler (installed once): yield the processor.
@@ -45,7 +46,7 @@ struct PreemptionTimer: ~Copyable {
         var event = sigevent()
         event.sigev_notify = Int32(SIGEV_THREAD_ID)
         event.sigev_signo = Self.signal
-        event._sigev_un._tid = Self.currentThreadID()
+        event._sigev_un._tid = pid_t(currentThreadID())  // the kernel thread id
         var created: timer_t?
         guard timer_create(CLOCK_MONOTONIC, &event, &created) == 0 else {
             preconditionFailure("timer_create failed: errno \(errno)")
@@ -64,20 +65,6 @@ struct PreemptionTimer: ~Copyable {
 
     deinit {
         timer_delete(timer)
-    }
-
-    /// The kernel thread id (what SIGEV_THREAD_ID needs). Swift's Glibc module exposes
-    /// neither gettid() nor the variadic syscall(), so read it from /proc/thread-self,
-    /// a link to "<pid>/task/<tid>".
-    private static func currentThreadID() -> pid_t {
-        var buffer = [CChar](repeating: 0, count: 64)
-        let length = readlink("/proc/thread-self", &buffer, buffer.count - 1)
-        precondition(length > 0, "cannot read /proc/thread-self")
-        let link = String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        guard let last = link.split(separator: "/").last, let id = pid_t(last) else {
-            preconditionFailure("unexpected /proc/thread-self link: \(link)")
-        }
-        return id
     }
 }
 #endif

@@ -6,6 +6,7 @@
 // reserveCapacity presizes, keeps entries and stops shrinking; iteration produces each entry
 // once, also across growth and shrinking between next() calls and with no pin held between
 // them; negative capacities and duplicate literal keys stop with their messages.
+import _LockFreeMapTestSupport
 @_spi(Testing) import LockFreeMap
 import Testing
 

@@ -9,7 +9,16 @@
 // takes core time from the party it waits for; with other processes busy, measured rounds
 // became 100x slower. Spinning for a few microseconds catches the common case (the parties
 // arrive together); sleeping covers the rest.
-import Foundation
+//
+// It is also the start line of `OSThreads`: the starter is one more party, so that a group's
+// threads are released together once every one of them is running.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 
 /// A sense-reversing barrier (Mellor-Crummey & Scott, ACM TOCS 1991) with a sleeping
@@ -22,7 +31,7 @@ import Synchronization
 ///
 /// `@unchecked Sendable`: the pthread mutex and condition live in memory allocated once and
 /// are only used through their thread-safe pthread functions.
-final class SpinBarrier: @unchecked Sendable {
+package final class SpinBarrier: @unchecked Sendable {
     private let parties: Int
     private let arrived = Atomic<Int>(0)
     private let generation = Atomic<Int>(0)
@@ -35,7 +44,7 @@ final class SpinBarrier: @unchecked Sendable {
     private static let yields = 0
 
     /// A barrier for `parties` threads (at least 1).
-    init(parties: Int) {
+    package init(parties: Int) {
         precondition(parties >= 1)
         self.parties = parties
         mutex = .allocate(capacity: 1)
@@ -52,7 +61,7 @@ final class SpinBarrier: @unchecked Sendable {
     }
 
     /// Blocks until all parties have called `wait()` for this generation.
-    func wait() {
+    package func wait() {
         // Read the generation before arriving: it cannot advance until this thread arrives.
         let current = generation.load(ordering: .acquiring)
         if arrived.wrappingAdd(1, ordering: .acquiringAndReleasing).newValue == parties {

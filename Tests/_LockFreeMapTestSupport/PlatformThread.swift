@@ -10,13 +10,13 @@ import Musl
 import Darwin
 #endif
 
-enum PlatformThread {
+package enum PlatformThread {
     /// The routine a new thread runs; its argument is the context passed to `create`.
-    typealias Routine = @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer?
+    package typealias Routine = @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer?
 
     /// Starts a joinable thread running `routine(context)`; returns its handle and
     /// pthread_create's status (the handle is meaningless unless the status is 0).
-    static func create(_ context: UnsafeMutableRawPointer, _ routine: Routine) -> (pthread_t, Int32) {
+    package static func create(_ context: UnsafeMutableRawPointer, _ routine: Routine) -> (pthread_t, Int32) {
         #if canImport(Darwin)
         var thread: pthread_t?
         let status = pthread_create(&thread, nil, routine, context)

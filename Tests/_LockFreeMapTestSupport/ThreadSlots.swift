@@ -11,11 +11,11 @@
 /// `@unchecked Sendable`: the storage is allocated once; distinct slots are distinct memory,
 /// so writes by different threads to their own slots do not race, and reads happen after
 /// the join.
-final class ThreadSlots<Element: Sendable>: @unchecked Sendable {
+package final class ThreadSlots<Element: Sendable>: @unchecked Sendable {
     private let storage: UnsafeMutableBufferPointer<Element?>
 
     /// `count` empty slots.
-    init(count: Int) {
+    package init(count: Int) {
         storage = .allocate(capacity: count)
         storage.initialize(repeating: nil)
     }
@@ -26,11 +26,16 @@ final class ThreadSlots<Element: Sendable>: @unchecked Sendable {
     }
 
     /// Slot `index`: set only by its owner thread, read only after the join.
-    subscript(index: Int) -> Element? {
+    package subscript(index: Int) -> Element? {
         get { storage[index] }
         set { storage[index] = newValue }
     }
 
-    /// All slots, in order (after the join).
-    var values: [Element?] { Array(storage) }
+    /// All slots, in order (after the join); every thread must have stored its result.
+    package var values: [Element] {
+        storage.enumerated().map { index, value in
+            guard let value else { preconditionFailure("thread \(index) stored no result") }
+            return value
+        }
+    }
 }
