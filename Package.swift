@@ -27,7 +27,7 @@ let package = Package(
             path: "Sources/LockFreeMap",
             swiftSettings: [
                 // Opt-in invariant checks (see LockFreeInt64Map+Invariants.swift).
-                .define("LOCKFREEMAP_INTERNAL_CHECKS", .when(configuration: .debug)),
+                .define("LOCKFREEMAP_INTERNAL_CHECKS", .when(configuration: .debug))
             ]
         ),
         // Benchmark harness logic (workloads, baselines, options, reports): a library so

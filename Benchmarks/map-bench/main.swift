@@ -1,3 +1,5 @@
+import MapBenchCore
+
 // map-bench: the benchmark of LockFreeInt64Map and its baselines (docs/BENCHMARKS.md).
 // Everything lives in MapBenchCore, so that its pieces are unit-tested; this only runs it.
 #if canImport(Glibc)
@@ -7,6 +9,5 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import MapBenchCore
 
 exit(MapBench.main(Array(CommandLine.arguments.dropFirst())))

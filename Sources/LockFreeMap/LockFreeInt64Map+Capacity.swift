@@ -1,6 +1,6 @@
 // reserveCapacity: grow every stripe to the size `init(minimumCapacity:)` would have given
 // it, and keep it from shrinking below that. The per-stripe work is Stripe.reserve
-// (Internal/_StripeReserve.swift).
+// (Internal/_Stripe+Migration.swift, "reserveCapacity").
 
 extension LockFreeInt64Map {
     /// Prepares the map to hold `minimumCapacity` entries without growing again.

@@ -119,7 +119,8 @@ extension LockFreeInt64Map {
         var removed = 0
         try forEach { key, value in
             if try shouldBeRemoved(key, value),
-               compareExchange(forKey: key, expected: value, desired: nil).exchanged {
+                compareExchange(forKey: key, expected: value, desired: nil).exchanged
+            {
                 removed += 1
             }
         }

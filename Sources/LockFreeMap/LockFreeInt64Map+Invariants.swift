@@ -33,7 +33,8 @@ extension LockFreeInt64Map {
                 }
             }
             if flagged != Int(loadRelaxed(table.migratedCount)) {
-                throw fail("stripe \(stripeIndex): \(flagged) chains flagged, count says \(loadRelaxed(table.migratedCount))")
+                throw fail(
+                    "stripe \(stripeIndex): \(flagged) chains flagged, count says \(loadRelaxed(table.migratedCount))")
             }
             if successorWord == 0 {
                 if flagged != 0 { throw fail("stripe \(stripeIndex): flagged chains without a successor") }
@@ -102,7 +103,9 @@ extension LockFreeInt64Map {
                     }
                     if emptySeen { throw fail("stripe \(stripeIndex) bucket \(b): a used slot after an empty one") }
                     let hash = c & slotHashMask
-                    if hash & mask != b { throw fail("stripe \(stripeIndex) bucket \(b): a key of bucket \(hash & mask)") }
+                    if hash & mask != b {
+                        throw fail("stripe \(stripeIndex) bucket \(b): a key of bucket \(hash & mask)")
+                    }
                     if core.hashed(core.key(low: hash, stripe: stripeIndex)).stripe != stripeIndex {
                         throw fail("stripe \(stripeIndex): a key of another stripe")
                     }

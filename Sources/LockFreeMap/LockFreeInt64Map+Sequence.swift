@@ -89,7 +89,9 @@ extension LockFreeInt64Map {
 extension LockFreeInt64Map {
     /// For tests: the head bucket of a table of 2^`log2` buckets whose position range holds
     /// `position`, and the end of that range (DESIGN.md, section 8, "Iterator").
-    @_spi(Testing) public static func iterationBucketRange(containing position: UInt64, log2: UInt64) -> (bucket: UInt64, end: UInt64) {
+    @_spi(Testing) public static func iterationBucketRange(containing position: UInt64, log2: UInt64) -> (
+        bucket: UInt64, end: UInt64
+    ) {
         Stripe.bucketRange(containing: position, log2: log2)
     }
 }

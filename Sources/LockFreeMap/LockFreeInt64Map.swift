@@ -1,5 +1,5 @@
-// LockFreeInt64Map: the public type. Its algorithm is in Internal/_TableOperations.swift
-// and Internal/_TableMigration.swift and is argued in docs/DESIGN.md; the operations are in the +Reads, +Writes, +Iteration
+// LockFreeInt64Map: the public type. Its algorithm is in Internal/_Stripe+Operations.swift
+// and Internal/_Stripe+Migration.swift and is argued in docs/DESIGN.md; the operations are in the +Reads, +Writes, +Iteration
 // and +Statistics files beside this one.
 
 /// A lock-free hash map from `Int64` keys to `Int64` values, safe to share between

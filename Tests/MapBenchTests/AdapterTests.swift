@@ -1,6 +1,7 @@
-import _LockFreeMapTestSupport
 import Synchronization
 import Testing
+import _LockFreeMapTestSupport
+
 @testable import MapBenchCore
 
 /// Every baseline must behave as a map, or its figures compare nothing. Model-based: a seeded
@@ -15,8 +16,9 @@ import Testing
 
     static func key(_ g: inout SplitMix64, pool: Int) -> Int64 {
         let r = g.next()
-        return r & 1 == 0 ? edgeKeys[Int(reduce(r >> 1, UInt64(edgeKeys.count)))]
-                          : Int64(reduce(g.next(), UInt64(pool)))
+        return r & 1 == 0
+            ? edgeKeys[Int(reduce(r >> 1, UInt64(edgeKeys.count)))]
+            : Int64(reduce(g.next(), UInt64(pool)))
     }
 
     static func modelCheck<M: BenchMap>(_ type: M.Type, seed: UInt64, operations: Int) {
@@ -24,15 +26,16 @@ import Testing
         var model: [Int64: Int64] = [:]
         var g = SplitMix64(seed: seed)
         let context = "map \(M.name), LOCKFREEMAP_SEED=\(seed)"
-        for step in 0 ..< operations {
+        for step in 0..<operations {
             let key = key(&g, pool: 24)
             let value = Int64(bitPattern: g.next())
             switch reduce(g.next(), 5) {
             case 0:
                 #expect(map.get(key) == model[key], "get, step \(step), \(context)")
             case 1:
-                #expect(map.update(value, forKey: key) == model.updateValue(value, forKey: key),
-                        "update, step \(step), \(context)")
+                #expect(
+                    map.update(value, forKey: key) == model.updateValue(value, forKey: key),
+                    "update, step \(step), \(context)")
             case 2:
                 let expected = model[key] == nil
                 if expected { model[key] = value }
@@ -100,7 +103,7 @@ import Testing
             func run<M: BenchMap>(_ t: M.Type) {
                 let map = M()
                 OSThreads.run(count: 2) { _ in
-                    for i in 0 ..< perThread { _ = map.add(1, forKey: keys[i % keys.count]) }
+                    for i in 0..<perThread { _ = map.add(1, forKey: keys[i % keys.count]) }
                 }
                 let total = keys.reduce(Int64(0)) { $0 + (map.get($1) ?? 0) }
                 #expect(total == Int64(2 * perThread), "map \(M.name)")
@@ -130,7 +133,7 @@ import Testing
         let map = ActorMap()
         var model: [Int64: Int64] = [:]
         var g = SplitMix64(seed: seed)
-        for step in 0 ..< TestKnobs.scaled(short: 2000, long: 50_000) {
+        for step in 0..<TestKnobs.scaled(short: 2000, long: 50_000) {
             let key = Self.key(&g, pool: 24)
             let value = Int64(bitPattern: g.next())
             let context = "step \(step), LOCKFREEMAP_SEED=\(seed)"
@@ -155,14 +158,14 @@ import Testing
         let map = ActorMap()
         let perTask = TestKnobs.scaled(short: 2000, long: 100_000)
         await withTaskGroup(of: Void.self) { group in
-            for _ in 0 ..< 2 {
+            for _ in 0..<2 {
                 group.addTask {
-                    for i in 0 ..< perTask { _ = await map.add(1, forKey: Int64(i % 8)) }
+                    for i in 0..<perTask { _ = await map.add(1, forKey: Int64(i % 8)) }
                 }
             }
         }
         var total: Int64 = 0
-        for k in 0 ..< 8 { total += await map.get(Int64(k)) ?? 0 }
+        for k in 0..<8 { total += await map.get(Int64(k)) ?? 0 }
         #expect(total == Int64(2 * perTask))
     }
 }
@@ -187,7 +190,7 @@ final class TrackedWhilePinned: @unchecked Sendable {
     @Test func retiredObjectsAreFreedAndBounded() {
         let reclaimer = EpochReclaimer.shared
         let before = Tracked.live.load(ordering: .relaxed)
-        for _ in 0 ..< 5000 {
+        for _ in 0..<5000 {
             reclaimer.pin()
             let object = Unmanaged<AnyObject>.passRetained(Tracked())
             reclaimer.unpin()
@@ -212,12 +215,12 @@ final class TrackedWhilePinned: @unchecked Sendable {
         }
         while !pinned.load(ordering: .acquiring) { sched_yieldShim() }
         let before = TrackedWhilePinned.live.load(ordering: .relaxed)
-        for _ in 0 ..< 1000 { reclaimer.retire(.object(Unmanaged<AnyObject>.passRetained(TrackedWhilePinned()))) }
+        for _ in 0..<1000 { reclaimer.retire(.object(Unmanaged<AnyObject>.passRetained(TrackedWhilePinned()))) }
         // The reader pinned before any of these were retired: none may be freed yet.
         #expect(TrackedWhilePinned.live.load(ordering: .relaxed) - before == 1000)
         release.store(true, ordering: .releasing)
         joinThread(reader)
-        for _ in 0 ..< 4 * EpochReclaimer.collectEvery {
+        for _ in 0..<4 * EpochReclaimer.collectEvery {
             reclaimer.retire(.object(Unmanaged<AnyObject>.passRetained(TrackedWhilePinned())))
         }
         #expect(TrackedWhilePinned.live.load(ordering: .relaxed) - before < 1000)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MapBenchCore
 
 /// The key and draw primitives must match docs/WORKLOADS.md bit for bit (the peers compare cell by
@@ -44,7 +45,7 @@ import Testing
     @Test func reduceStaysInRange() {
         var g = SplitMix64(seed: 7)
         for n: UInt64 in [1, 2, 3, 100, 1000, 2_000_000] {
-            for _ in 0 ..< 1000 { #expect(reduce(g.next(), n) < n) }
+            for _ in 0..<1000 { #expect(reduce(g.next(), n) < n) }
         }
     }
 }

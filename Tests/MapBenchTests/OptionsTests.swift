@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MapBenchCore
 
 @Suite struct OptionsTests {

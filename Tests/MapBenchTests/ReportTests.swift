@@ -1,14 +1,18 @@
 import Testing
+
 @testable import MapBenchCore
 
 @Suite struct ReportTests {
     let cells = [
-        CellRecord(map: "lockfree", mix: .read, dist: .zipf, keys: 1_000_000, threads: 2, mops: 12.3456,
-                   p50: 71, p99: 160.4, p999: 901, misses: 0),
-        CellRecord(map: "mutex", mix: .read, dist: .zipf, keys: 1_000_000, threads: 1, mops: 7.9,
-                   p50: 90, p99: 200, p999: 2000, misses: 0),
-        CellRecord(map: "mutex", mix: .read, dist: .zipf, keys: 1_000_000, threads: 2, mops: 3.9,
-                   p50: 300, p99: 9000, p999: 20000, misses: 0),
+        CellRecord(
+            map: "lockfree", mix: .read, dist: .zipf, keys: 1_000_000, threads: 2, mops: 12.3456,
+            p50: 71, p99: 160.4, p999: 901, misses: 0),
+        CellRecord(
+            map: "mutex", mix: .read, dist: .zipf, keys: 1_000_000, threads: 1, mops: 7.9,
+            p50: 90, p99: 200, p999: 2000, misses: 0),
+        CellRecord(
+            map: "mutex", mix: .read, dist: .zipf, keys: 1_000_000, threads: 2, mops: 3.9,
+            p50: 300, p99: 9000, p999: 20000, misses: 0),
     ]
     let memory = [MemoryRecord(map: "lockfree", keys: 1_000_000, bytesPerEntry: 35.25, peakRSSMegabytes: 66.4)]
 
@@ -72,7 +76,9 @@ import Testing
     }
 
     @Test func planSkipsWhatCannotRun() throws {
-        guard case .run(var options) = try parseCommandLine(["--maps", "dictionary,snapshot", "--keys", "1000,1M"], cpus: 2)
+        guard
+            case .run(var options) = try parseCommandLine(
+                ["--maps", "dictionary,snapshot", "--keys", "1000,1M"], cpus: 2)
         else { return }
         options.mixes = [.read, .mixed50]
         let plan = Plan(options)

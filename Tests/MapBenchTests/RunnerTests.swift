@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MapBenchCore
 
 /// The timed runners, run for a few milliseconds: they must count operations, find every key
@@ -15,8 +16,12 @@ import Testing
         let map = driver.make()
         driver.prefill(map, stride(from: 0, to: 1000, by: 1))
         for dist in mix.hasZipf ? [Distribution.uniform, .zipf] : [.uniform] {
-            let rings = dist == .zipf ? [ZipfRing(zipf: ZipfGenerator(n: 1000), thread: 0),
-                                         ZipfRing(zipf: ZipfGenerator(n: 1000), thread: 1)] : []
+            let rings =
+                dist == .zipf
+                ? [
+                    ZipfRing(zipf: ZipfGenerator(n: 1000), thread: 0),
+                    ZipfRing(zipf: ZipfGenerator(n: 1000), thread: 1),
+                ] : []
             let run = driver.timedRun(map, mix: mix, threads: 2, keySpace: 1000, zipfRings: rings, seconds: seconds)
             #expect(run.operations > 0)
             #expect(run.operations % 64 == 0)
@@ -46,7 +51,7 @@ import Testing
         let run = driver.timedRun(map, mix: .churn, threads: 2, keySpace: 2000, zipfRings: [], seconds: seconds)
         #expect(run.operations > 0)
         // Every key left is one of the 2K.
-        let present = (0 ..< 2000).filter { map.get(benchKey(UInt64($0))) != nil }.count
+        let present = (0..<2000).filter { map.get(benchKey(UInt64($0))) != nil }.count
         #expect(present == driver.count(map))
     }
 
@@ -77,8 +82,9 @@ import Testing
                 driver.prefill(map, stride(from: 0, to: 1000, by: 1))
                 var read = driver.timedRun(map, mix: .read, threads: 2, keySpace: 1000, zipfRings: [], seconds: seconds)
                 for attempt in 1...20 where read.operations == 0 {
-                    read = driver.timedRun(map, mix: .read, threads: 2, keySpace: 1000, zipfRings: [],
-                                           seconds: seconds * Double(attempt + 1))
+                    read = driver.timedRun(
+                        map, mix: .read, threads: 2, keySpace: 1000, zipfRings: [],
+                        seconds: seconds * Double(attempt + 1))
                 }
                 let fresh = driver.make()
                 let build = driver.buildRun(fresh, threads: 2, keys: 5000)

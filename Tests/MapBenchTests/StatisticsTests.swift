@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MapBenchCore
 
 @Suite struct StatisticsTests {
@@ -7,7 +8,7 @@ import Testing
     }
 
     @Test func percentileIsTheElementAtFloorOfPTimesN() {
-        let values = (1 ... 1000).map { UInt32($0) }
+        let values = (1...1000).map { UInt32($0) }
         withSorted(values) { sorted in
             #expect(percentile(sorted, 0.50) == 501)
             #expect(percentile(sorted, 0.99) == 991)
@@ -60,7 +61,7 @@ import Testing
 
     @Test func sampleBufferGrowsPastItsCapacity() {
         var buffer = SampleBuffer(capacity: 1024)
-        for i in 0 ..< 5000 { buffer.append(UInt64(i)) }
+        for i in 0..<5000 { buffer.append(UInt64(i)) }
         #expect(buffer.count == 5000)
         #expect(buffer.samples[4999] == 4999)
         #expect(buffer.capacity >= 5000)

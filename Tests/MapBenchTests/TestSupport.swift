@@ -1,3 +1,5 @@
+@testable import MapBenchCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-@testable import MapBenchCore
 
 /// sched_yield, without importing Glibc into every test file.
 func sched_yieldShim() { _ = sched_yield() }

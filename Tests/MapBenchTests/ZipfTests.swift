@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MapBenchCore
 
 @Suite struct ZipfTests {
@@ -7,7 +8,7 @@ import Testing
         for n: UInt64 in [1, 2, 3, 1000] {
             let zipf = ZipfGenerator(n: n)
             var g = SplitMix64(seed: 3)
-            for _ in 0 ..< 5000 { #expect(zipf.rank(g.nextUnitDouble()) < n) }
+            for _ in 0..<5000 { #expect(zipf.rank(g.nextUnitDouble()) < n) }
             #expect(zipf.rank(0) == 0)
             #expect(zipf.rank(0.999_999_999) < n)
         }
@@ -18,7 +19,7 @@ import Testing
         let zipf = ZipfGenerator(n: n)
         var counts = [Int](repeating: 0, count: Int(n))
         var g = SplitMix64(seed: 0)
-        for _ in 0 ..< 100_000 { counts[Int(zipf.rank(g.nextUnitDouble()))] += 1 }
+        for _ in 0..<100_000 { counts[Int(zipf.rank(g.nextUnitDouble()))] += 1 }
         #expect(counts[0] == counts.max())
         #expect(counts[0] > counts[1])
         #expect(counts[1] > counts[10])
@@ -37,11 +38,11 @@ import Testing
         let zipf = ZipfGenerator(n: 1000)
         let ring = ZipfRing(zipf: zipf, thread: 1)
         var g = SplitMix64(seed: 1)
-        for i in 0 ..< 100 {
+        for i in 0..<100 {
             #expect(UInt64(ring.ranks[i]) == zipf.rank(g.nextUnitDouble()))
         }
         var expected = SplitMix64(seed: 1)
-        for _ in 0 ..< ZipfRing.size { _ = expected.next() }
+        for _ in 0..<ZipfRing.size { _ = expected.next() }
         #expect(ring.generatorAfter.state == expected.state)
     }
 

@@ -21,7 +21,7 @@ package func currentThreadID() -> Int {
         var id = 0
         var digits = 0
         var isNumber = true
-        for byte in buffer[0 ..< length] {
+        for byte in buffer[0..<length] {
             if byte == CChar(UInt8(ascii: "/")) {
                 id = 0
                 digits = 0

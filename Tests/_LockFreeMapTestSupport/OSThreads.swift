@@ -30,10 +30,11 @@ package final class OSThreads {
         if startTogether {
             let start = SpinBarrier(parties: bodies.count + 1)
             for body in bodies {
-                handles.append(OSThreads.spawn {
-                    start.wait()
-                    body()
-                })
+                handles.append(
+                    OSThreads.spawn {
+                        start.wait()
+                        body()
+                    })
             }
             start.wait()
         } else {
@@ -65,8 +66,9 @@ package final class OSThreads {
 
     /// Runs `body(index)` for `index` in `0..<count`, each on its own thread, and returns when
     /// all have ended. With `startTogether` (the default) they are released together.
-    package static func run(count: Int, startTogether: Bool = true, _ body: @escaping @Sendable (_ index: Int) -> Void) {
-        OSThreads((0 ..< count).map { index in { body(index) } }, startTogether: startTogether).join()
+    package static func run(count: Int, startTogether: Bool = true, _ body: @escaping @Sendable (_ index: Int) -> Void)
+    {
+        OSThreads((0..<count).map { index in { body(index) } }, startTogether: startTogether).join()
     }
 
     /// Starts a joinable thread running `body`.

@@ -1,3 +1,5 @@
+import Synchronization
+
 // SpinBarrier: a reusable barrier that releases its parties at nearly the same instant when
 // cores are free (so that the operations of a round really overlap), and that stops burning
 // CPU when they are not. Parties that wait spin briefly, yield a couple of times, and then
@@ -19,7 +21,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// A sense-reversing barrier (Mellor-Crummey & Scott, ACM TOCS 1991) with a sleeping
 /// fallback.

@@ -94,7 +94,8 @@ package enum TestKnobs {
     /// Prints the replay line, once per process (from the initializer of `seed`), to standard
     /// error with one write(2), unbuffered, so that it comes out even if the run crashes.
     private static func announce(_ seed: UInt64) {
-        let line = "LockFreeMap tests: replay with LOCKFREEMAP_SEED=\(format(seed))"
+        let line =
+            "LockFreeMap tests: replay with LOCKFREEMAP_SEED=\(format(seed))"
             + (isLong ? " LOCKFREEMAP_LONG=1" : "") + "\n"
         var bytes = Array(line.utf8)
         _ = write(2, &bytes, bytes.count)

@@ -49,7 +49,13 @@ extension Dictionary where Key == Int64, Value == Int64 {
         var inserted = false
         // An inout access through the default-value subscript runs its modify accessor,
         // which finds the slot or inserts the default, in one lookup.
-        _touch(&self[key, default: { inserted = true; return value }()])
+        _touch(
+            &self[
+                key,
+                default: {
+                    inserted = true
+                    return value
+                }()])
         return inserted
     }
 

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// Epoch-based reclamation for the baselines whose readers follow pointers that writers
 /// replace (`snapshot`, `readmostly`). After Fraser, "Practical lock-freedom" (2004, §5.2.3)
@@ -119,7 +120,9 @@ final class EpochReclaimer: @unchecked Sendable {
     @inline(never)
     private func register() -> UnsafeMutablePointer<ThreadState> {
         for slot in 0..<Self.maxThreads
-        where ownerWord(slot).pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged {
+        where ownerWord(slot).pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing)
+            .exchanged
+        {
             var seen = slotsInUse.load(ordering: .relaxed)
             while seen < slot + 1 {
                 let (done, now) = slotsInUse.compareExchange(

@@ -46,7 +46,7 @@ enum Format {
     static func fixed(_ value: Double, _ digits: Int) -> String {
         guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
         var scale = 1.0
-        for _ in 0 ..< digits { scale *= 10 }
+        for _ in 0..<digits { scale *= 10 }
         let negative = value < 0
         let scaled = (abs(value) * scale).rounded()
         guard scaled < 9e18 else { return String(value) }

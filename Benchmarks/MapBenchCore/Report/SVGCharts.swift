@@ -49,8 +49,10 @@ enum SVGCharts {
         return Format.fixed(v, 3)
     }
 
-    private static func text(_ x: Double, _ y: Double, _ s: String, size: Int = 12, anchor: String = "middle",
-                              weight: String = "normal", rotate: Bool = false, fill: String = "#222") -> String {
+    private static func text(
+        _ x: Double, _ y: Double, _ s: String, size: Int = 12, anchor: String = "middle",
+        weight: String = "normal", rotate: Bool = false, fill: String = "#222"
+    ) -> String {
         let transform = rotate ? " transform=\"rotate(-90 \(Format.fixed(x, 1)) \(Format.fixed(y, 1)))\"" : ""
         return "<text x=\"\(Format.fixed(x, 1))\" y=\"\(Format.fixed(y, 1))\" font-size=\"\(size)\" "
             + "text-anchor=\"\(anchor)\" font-weight=\"\(weight)\" fill=\"\(fill)\"\(transform)>\(escape(s))</text>"
@@ -61,16 +63,20 @@ enum SVGCharts {
             + "height=\"\(Format.fixed(max(h, 0), 1))\" fill=\"\(fill)\"/>"
     }
 
-    private static func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, _ stroke: String,
-                              width: Double = 1) -> String {
+    private static func line(
+        _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, _ stroke: String,
+        width: Double = 1
+    ) -> String {
         "<line x1=\"\(Format.fixed(x1, 1))\" y1=\"\(Format.fixed(y1, 1))\" x2=\"\(Format.fixed(x2, 1))\" "
             + "y2=\"\(Format.fixed(y2, 1))\" stroke=\"\(stroke)\" stroke-width=\"\(Format.fixed(width, 1))\"/>"
     }
 
     private static func document(width: Double, height: Double, _ body: [String]) -> String {
-        (["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
-            + "viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"Helvetica, Arial, sans-serif\">",
-          rect(0, 0, width, height, "#ffffff")] + body + ["</svg>"]).joined(separator: "\n") + "\n"
+        ([
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
+                + "viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"Helvetica, Arial, sans-serif\">",
+            rect(0, 0, width, height, "#ffffff"),
+        ] + body + ["</svg>"]).joined(separator: "\n") + "\n"
     }
 
     private static func maps(_ report: RunReport) -> [String] {
@@ -91,10 +97,12 @@ enum SVGCharts {
     }
 
     /// Y axis with gridlines: returns the elements; values map to `top ... top + height`.
-    private static func yAxis(x: Double, top: Double, width: Double, height: Double, maximum: Double,
-                              title: String) -> [String] {
+    private static func yAxis(
+        x: Double, top: Double, width: Double, height: Double, maximum: Double,
+        title: String
+    ) -> [String] {
         var out: [String] = []
-        for i in 0 ... 5 {
+        for i in 0...5 {
             let v = maximum * Double(i) / 5
             let y = top + height - height * Double(i) / 5
             out.append(line(x, y, x + width, y, i == 0 ? "#444" : "#e3e3e3"))
@@ -125,16 +133,20 @@ enum SVGCharts {
         let panelHeight = 330.0
         let plotHeight = 220.0
         var body: [String] = []
-        body.append(text(width / 2, 26, "Throughput per map and mix (Mops/s, higher is better)", size: 17, weight: "bold"))
+        body.append(
+            text(width / 2, 26, "Throughput per map and mix (Mops/s, higher is better)", size: 17, weight: "bold"))
         body += legend(maps, x: left, y: 50)
         for (p, (k, t)) in panels.enumerated() {
             let top = 80 + Double(p) * panelHeight + 30
             let cells = report.cells.filter { $0.keys == k && $0.threads == t }
             let maximum = niceCeiling(cells.map(\.mops).max() ?? 1)
-            body.append(text(left, top - 12, "K = \(Format.grouped(k)) keys, \(t) thread\(t == 1 ? "" : "s")",
-                             size: 14, anchor: "start", weight: "bold"))
-            body += yAxis(x: left, top: top, width: plotWidth, height: plotHeight, maximum: maximum,
-                          title: "Mops/s (all threads)")
+            body.append(
+                text(
+                    left, top - 12, "K = \(Format.grouped(k)) keys, \(t) thread\(t == 1 ? "" : "s")",
+                    size: 14, anchor: "start", weight: "bold"))
+            body += yAxis(
+                x: left, top: top, width: plotWidth, height: plotHeight, maximum: maximum,
+                title: "Mops/s (all threads)")
             for (g, s) in series.enumerated() {
                 let gx = left + Double(g) * groupWidth + 9
                 for (m, map) in maps.enumerated() {
@@ -143,8 +155,10 @@ enum SVGCharts {
                     let h = plotHeight * cell.mops / maximum
                     let x = gx + Double(m) * bar
                     body.append(rect(x + 1, top + plotHeight - h, bar - 2, h, color(map)))
-                    body.append(text(x + bar / 2 + 3, top + plotHeight - h - 4, valueLabel(cell.mops), size: 9,
-                                     anchor: "start", rotate: true, fill: "#333"))
+                    body.append(
+                        text(
+                            x + bar / 2 + 3, top + plotHeight - h - 4, valueLabel(cell.mops), size: 9,
+                            anchor: "start", rotate: true, fill: "#333"))
                 }
                 body.append(text(gx + Double(maps.count) * bar / 2, top + plotHeight + 18, s.label, size: 12))
             }
@@ -178,17 +192,21 @@ enum SVGCharts {
         let plotHeight = 160.0
         let width = 20 + Double(columns) * panelWidth
         var body: [String] = []
-        body.append(text(width / 2, 26, "Scaling with threads (Mops/s, all threads together)", size: 17, weight: "bold"))
+        body.append(
+            text(width / 2, 26, "Scaling with threads (Mops/s, all threads together)", size: 17, weight: "bold"))
         body += legend(maps, x: 70, y: 50)
         for (p, (s, k)) in panels.enumerated() {
             let left = 70 + Double(p % columns) * panelWidth
             let top = 100 + Double(p / columns) * panelHeight
             let cells = report.cells.filter { $0.keys == k && $0.mix == s.mix && $0.dist == s.dist }
             let maximum = niceCeiling(cells.map(\.mops).max() ?? 1)
-            body.append(text(left + plotWidth / 2, top - 12, "\(s.label), K = \(Format.short(k))", size: 13,
-                             weight: "bold"))
-            body += yAxis(x: left, top: top, width: plotWidth, height: plotHeight, maximum: maximum,
-                          title: "Mops/s")
+            body.append(
+                text(
+                    left + plotWidth / 2, top - 12, "\(s.label), K = \(Format.short(k))", size: 13,
+                    weight: "bold"))
+            body += yAxis(
+                x: left, top: top, width: plotWidth, height: plotHeight, maximum: maximum,
+                title: "Mops/s")
             func xOf(_ t: Int) -> Double {
                 guard threadCounts.count > 1, let lo = threadCounts.first, let hi = threadCounts.last else {
                     return left + plotWidth / 2
@@ -208,10 +226,13 @@ enum SVGCharts {
                 guard let last = mapCells.last, let lastPoint = points.last else { continue }
                 if points.count > 1 {
                     let path = points.map { "\(Format.fixed($0.0, 1)),\(Format.fixed($0.1, 1))" }.joined(separator: " ")
-                    body.append("<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(color(map))\" stroke-width=\"2\"/>")
+                    body.append(
+                        "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(color(map))\" stroke-width=\"2\"/>")
                 }
                 for (x, y) in points {
-                    body.append("<circle cx=\"\(Format.fixed(x, 1))\" cy=\"\(Format.fixed(y, 1))\" r=\"3.5\" fill=\"\(color(map))\"/>")
+                    body.append(
+                        "<circle cx=\"\(Format.fixed(x, 1))\" cy=\"\(Format.fixed(y, 1))\" r=\"3.5\" fill=\"\(color(map))\"/>"
+                    )
                 }
                 let at = last.threads == threadCounts.last ? "" : " (\(last.threads)T)"
                 labels.append((lastPoint.1, valueLabel(last.mops) + at, color(map)))
@@ -223,8 +244,10 @@ enum SVGCharts {
             let overflow = (labels.last?.y ?? 0) - (top + plotHeight)
             if overflow > 0 { for i in labels.indices { labels[i].y -= overflow } }
             for label in labels {
-                body.append(text(left + plotWidth + 6, label.y + 4, label.text, size: 10, anchor: "start",
-                                 fill: label.color))
+                body.append(
+                    text(
+                        left + plotWidth + 6, label.y + 4, label.text, size: 10, anchor: "start",
+                        fill: label.color))
             }
         }
         let rows = (panels.count + columns - 1) / columns

@@ -9,9 +9,11 @@ enum TextTable {
 
     /// One cell's row.
     static func line(_ cell: CellRecord) -> String {
-        row([cell.map, cell.mix.rawValue, cell.dist.rawValue, String(cell.keys), String(cell.threads),
-             Format.fixed(cell.mops, 3), Format.fixed(cell.p50, 0), Format.fixed(cell.p99, 0),
-             Format.fixed(cell.p999, 0)])
+        row([
+            cell.map, cell.mix.rawValue, cell.dist.rawValue, String(cell.keys), String(cell.threads),
+            Format.fixed(cell.mops, 3), Format.fixed(cell.p50, 0), Format.fixed(cell.p99, 0),
+            Format.fixed(cell.p999, 0),
+        ])
     }
 
     /// The header of the memory table.

@@ -69,7 +69,7 @@ func actorTimedWorker(
     // Task.yield, not sched_yield: more tasks than pool threads must still all get to start.
     while !control.go.load(ordering: .acquiring) { await Task.yield() }
     while !control.stop.load(ordering: .relaxed) {
-        for _ in 0 ..< 63 {
+        for _ in 0..<63 {
             await actorOperation(map, mix, &keys, &generator, &tally)
         }
         let before = monotonicNanoseconds()
@@ -120,18 +120,20 @@ extension ThreadedRunner {
         let control = RunControl()
         let used = prepareSlots(threads, expectedSamples: Self.expectedSamples(seconds: seconds))
         let finished = DispatchSemaphore(value: 0)
-        for t in 0 ..< threads {
+        for t in 0..<threads {
             let slot = used[t]
             let ring = zipfRings.isEmpty ? nil : zipfRings[t]
             Task.detached {
                 if let ring {
-                    await actorTimedWorker(map, mix: mix, keys: .zipf(ZipfRingKeys(ring)),
-                                           generator: ring.generatorAfter, control: control, slot: slot)
+                    await actorTimedWorker(
+                        map, mix: mix, keys: .zipf(ZipfRingKeys(ring)),
+                        generator: ring.generatorAfter, control: control, slot: slot)
                     // The worker read the ring through a raw pointer: keep it alive until here.
                     withExtendedLifetime(ring) {}
                 } else {
-                    await actorTimedWorker(map, mix: mix, keys: .uniform(UniformKeys(n: keySpace)),
-                                           generator: SplitMix64(seed: UInt64(t)), control: control, slot: slot)
+                    await actorTimedWorker(
+                        map, mix: mix, keys: .uniform(UniformKeys(n: keySpace)),
+                        generator: SplitMix64(seed: UInt64(t)), control: control, slot: slot)
                 }
                 finished.signal()
             }
@@ -139,7 +141,7 @@ extension ThreadedRunner {
         let start = control.startWhenReady(workers: threads)
         sleepSeconds(seconds)
         control.stop.store(true, ordering: .relaxed)
-        for _ in 0 ..< threads { finished.wait() }
+        for _ in 0..<threads { finished.wait() }
         return finish(used, start: start)
     }
 
@@ -149,16 +151,16 @@ extension ThreadedRunner {
         let used = prepareSlots(threads, expectedSamples: Int(keys / 64) / threads + 4096)
         let finished = DispatchSemaphore(value: 0)
         let t64 = UInt64(threads)
-        for t in 0 ..< threads {
+        for t in 0..<threads {
             let slot = used[t]
-            let range = keys * UInt64(t) / t64 ..< keys * UInt64(t + 1) / t64
+            let range = keys * UInt64(t) / t64..<keys * UInt64(t + 1) / t64
             Task.detached {
                 await actorBuildWorker(map, range: range, control: control, slot: slot)
                 finished.signal()
             }
         }
         let start = control.startWhenReady(workers: threads)
-        for _ in 0 ..< threads { finished.wait() }
+        for _ in 0..<threads { finished.wait() }
         return finish(used, start: start)
     }
 }

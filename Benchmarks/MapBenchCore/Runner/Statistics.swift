@@ -49,10 +49,10 @@ func summarize(_ slots: [WorkerSlot], startNanoseconds: UInt64) -> Measurement {
     var filled = 0
     for slot in slots {
         let samples = slot.samples.samples
-        _ = UnsafeMutableBufferPointer(rebasing: pooled[filled ..< filled + samples.count]).initialize(from: samples)
+        _ = UnsafeMutableBufferPointer(rebasing: pooled[filled..<filled + samples.count]).initialize(from: samples)
         filled += samples.count
     }
-    var all = UnsafeMutableBufferPointer(rebasing: pooled[0 ..< filled])
+    var all = UnsafeMutableBufferPointer(rebasing: pooled[0..<filled])
     all.sort()
     let seconds = Double(end - startNanoseconds) * 1e-9
     let sorted = UnsafeBufferPointer(all)

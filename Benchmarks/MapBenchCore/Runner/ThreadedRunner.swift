@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// The start and stop flags of one cell (docs/WORKLOADS.md "Threads and timing").
 final class RunControl: Sendable {
@@ -51,7 +52,7 @@ func timedWorker<M: BenchMap, K: MixKernel, S: KeySource>(
     var operations: UInt64 = 0
     control.arriveAndWaitForStart()
     while !control.stop.load(ordering: .relaxed) {
-        for _ in 0 ..< 63 {
+        for _ in 0..<63 {
             K.run(map, &keys, &generator, &tally)
         }
         let before = monotonicNanoseconds()
@@ -121,7 +122,7 @@ final class ThreadedRunner {
     /// The first `threads` slots, reset for `expectedSamples`.
     func prepareSlots(_ threads: Int, expectedSamples: Int) -> [WorkerSlot] {
         while slots.count < threads { slots.append(WorkerSlot(expectedSamples: expectedSamples)) }
-        let used = Array(slots[0 ..< threads])
+        let used = Array(slots[0..<threads])
         for slot in used { slot.reset(expectedSamples: expectedSamples) }
         return used
     }
@@ -134,23 +135,26 @@ final class ThreadedRunner {
         let control = RunControl()
         let used = prepareSlots(threads, expectedSamples: Self.expectedSamples(seconds: seconds))
         var handles: [pthread_t] = []
-        for t in 0 ..< threads {
+        for t in 0..<threads {
             let slot = used[t]
             if zipfRings.isEmpty {
                 let keys = UniformKeys(n: keySpace)
                 let generator = SplitMix64(seed: UInt64(t))
-                handles.append(startThread {
-                    timedWorker(map, kernel, keys: keys, generator: generator, control: control, slot: slot)
-                })
+                handles.append(
+                    startThread {
+                        timedWorker(map, kernel, keys: keys, generator: generator, control: control, slot: slot)
+                    })
             } else {
                 let ring = zipfRings[t]
-                handles.append(startThread {
-                    // The ring is captured, so it outlives the worker's raw pointer into it.
-                    withExtendedLifetime(ring) {
-                        timedWorker(map, kernel, keys: ZipfRingKeys(ring), generator: ring.generatorAfter,
-                                    control: control, slot: slot)
-                    }
-                })
+                handles.append(
+                    startThread {
+                        // The ring is captured, so it outlives the worker's raw pointer into it.
+                        withExtendedLifetime(ring) {
+                            timedWorker(
+                                map, kernel, keys: ZipfRingKeys(ring), generator: ring.generatorAfter,
+                                control: control, slot: slot)
+                        }
+                    })
             }
         }
         let start = control.startWhenReady(workers: threads)
@@ -166,9 +170,9 @@ final class ThreadedRunner {
         let used = prepareSlots(threads, expectedSamples: Int(keys / 64) / threads + 4096)
         var handles: [pthread_t] = []
         let t64 = UInt64(threads)
-        for t in 0 ..< threads {
+        for t in 0..<threads {
             let slot = used[t]
-            let range = keys * UInt64(t) / t64 ..< keys * UInt64(t + 1) / t64
+            let range = keys * UInt64(t) / t64..<keys * UInt64(t + 1) / t64
             handles.append(startThread { buildWorker(map, range: range, control: control, slot: slot) })
         }
         let start = control.startWhenReady(workers: threads)

@@ -21,10 +21,12 @@ func startThread(_ body: @escaping @Sendable () -> Void) -> pthread_t {
     #else
     var created = pthread_t()
     #endif
-    let rc = pthread_create(&created, nil, { raw in
-        Unmanaged<Start>.fromOpaque(raw!).takeRetainedValue().body()
-        return nil
-    }, context)
+    let rc = pthread_create(
+        &created, nil,
+        { raw in
+            Unmanaged<Start>.fromOpaque(raw!).takeRetainedValue().body()
+            return nil
+        }, context)
     precondition(rc == 0, "pthread_create failed: \(rc)")
     #if canImport(Darwin)
     return created!

@@ -11,8 +11,10 @@ protocol MapDriver {
     /// Untimed prefill from the calling thread.
     func prefill(_ map: Instance, _ indices: StrideTo<UInt64>)
     /// One timed run.
-    func timedRun(_ map: Instance, mix: Mix, threads: Int, keySpace: UInt64, zipfRings: [ZipfRing],
-                  seconds: Double) -> CellRun
+    func timedRun(
+        _ map: Instance, mix: Mix, threads: Int, keySpace: UInt64, zipfRings: [ZipfRing],
+        seconds: Double
+    ) -> CellRun
     /// One build run.
     func buildRun(_ map: Instance, threads: Int, keys: UInt64) -> CellRun
     /// Entry count (quiescent).
@@ -34,24 +36,31 @@ struct SyncDriver<M: BenchMap>: MapDriver {
 
     func prefill(_ map: M, _ indices: StrideTo<UInt64>) { map.prefill(indices) }
 
-    func timedRun(_ map: M, mix: Mix, threads: Int, keySpace: UInt64, zipfRings: [ZipfRing],
-                  seconds: Double) -> CellRun {
+    func timedRun(
+        _ map: M, mix: Mix, threads: Int, keySpace: UInt64, zipfRings: [ZipfRing],
+        seconds: Double
+    ) -> CellRun {
         switch mix {
         case .read:
-            return runner.timedRun(map, ReadKernel.self, threads: threads, keySpace: keySpace,
-                                   zipfRings: zipfRings, seconds: seconds)
+            return runner.timedRun(
+                map, ReadKernel.self, threads: threads, keySpace: keySpace,
+                zipfRings: zipfRings, seconds: seconds)
         case .read90:
-            return runner.timedRun(map, Read90Kernel.self, threads: threads, keySpace: keySpace,
-                                   zipfRings: zipfRings, seconds: seconds)
+            return runner.timedRun(
+                map, Read90Kernel.self, threads: threads, keySpace: keySpace,
+                zipfRings: zipfRings, seconds: seconds)
         case .mixed50:
-            return runner.timedRun(map, Mixed50Kernel.self, threads: threads, keySpace: keySpace,
-                                   zipfRings: zipfRings, seconds: seconds)
+            return runner.timedRun(
+                map, Mixed50Kernel.self, threads: threads, keySpace: keySpace,
+                zipfRings: zipfRings, seconds: seconds)
         case .counter:
-            return runner.timedRun(map, CounterKernel.self, threads: threads, keySpace: keySpace,
-                                   zipfRings: zipfRings, seconds: seconds)
+            return runner.timedRun(
+                map, CounterKernel.self, threads: threads, keySpace: keySpace,
+                zipfRings: zipfRings, seconds: seconds)
         case .churn:
-            return runner.timedRun(map, ChurnKernel.self, threads: threads, keySpace: keySpace,
-                                   zipfRings: zipfRings, seconds: seconds)
+            return runner.timedRun(
+                map, ChurnKernel.self, threads: threads, keySpace: keySpace,
+                zipfRings: zipfRings, seconds: seconds)
         case .build:
             preconditionFailure("build is not a timed mix")
         }
@@ -65,7 +74,7 @@ struct SyncDriver<M: BenchMap>: MapDriver {
 
     func wrongEntries(_ map: M, keys: UInt64) -> UInt64 {
         var wrong: UInt64 = 0
-        for i in 0 ..< keys {
+        for i in 0..<keys {
             let key = benchKey(i)
             if map.get(key) != key { wrong += 1 }
         }
@@ -74,7 +83,7 @@ struct SyncDriver<M: BenchMap>: MapDriver {
 
     func valueSum(_ map: M, keys: UInt64) -> UInt64 {
         var sum: UInt64 = 0
-        for i in 0 ..< keys { sum &+= UInt64(bitPattern: map.get(benchKey(i)) ?? 0) }
+        for i in 0..<keys { sum &+= UInt64(bitPattern: map.get(benchKey(i)) ?? 0) }
         return sum
     }
 }
@@ -92,10 +101,13 @@ struct ActorDriver: MapDriver {
         blockingAwait { await map.prefill(indices) }
     }
 
-    func timedRun(_ map: ActorMap, mix: Mix, threads: Int, keySpace: UInt64, zipfRings: [ZipfRing],
-                  seconds: Double) -> CellRun {
-        runner.actorTimedRun(map, mix: mix, threads: threads, keySpace: keySpace, zipfRings: zipfRings,
-                             seconds: seconds)
+    func timedRun(
+        _ map: ActorMap, mix: Mix, threads: Int, keySpace: UInt64, zipfRings: [ZipfRing],
+        seconds: Double
+    ) -> CellRun {
+        runner.actorTimedRun(
+            map, mix: mix, threads: threads, keySpace: keySpace, zipfRings: zipfRings,
+            seconds: seconds)
     }
 
     func buildRun(_ map: ActorMap, threads: Int, keys: UInt64) -> CellRun {
@@ -117,7 +129,7 @@ extension ActorMap {
     /// How many of `benchKey(0 ..< keys)` are missing or differ from their key.
     func wrongEntries(keys: UInt64) -> UInt64 {
         var wrong: UInt64 = 0
-        for i in 0 ..< keys {
+        for i in 0..<keys {
             let key = benchKey(i)
             if get(key) != key { wrong += 1 }
         }
@@ -127,7 +139,7 @@ extension ActorMap {
     /// The wrapping sum of the values of `benchKey(0 ..< keys)`.
     func valueSum(keys: UInt64) -> UInt64 {
         var sum: UInt64 = 0
-        for i in 0 ..< keys { sum &+= UInt64(bitPattern: get(benchKey(i)) ?? 0) }
+        for i in 0..<keys { sum &+= UInt64(bitPattern: get(benchKey(i)) ?? 0) }
         return sum
     }
 }

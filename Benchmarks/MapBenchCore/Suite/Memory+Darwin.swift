@@ -10,7 +10,8 @@ enum DarwinTask {
     /// MACH_TASK_BASIC_INFO_COUNT = sizeof(mach_task_basic_info_data_t) / sizeof(natural_t).)
     static func basicInfo() -> (residentBytes: Int, peakResidentBytes: Int)? {
         var info = mach_task_basic_info()
-        var count = mach_msg_type_number_t(MemoryLayout<mach_task_basic_info_data_t>.size / MemoryLayout<natural_t>.size)
+        var count = mach_msg_type_number_t(
+            MemoryLayout<mach_task_basic_info_data_t>.size / MemoryLayout<natural_t>.size)
         let status = withUnsafeMutablePointer(to: &info) { pointer in
             pointer.withMemoryRebound(to: integer_t.self, capacity: Int(count)) { words in
                 task_info(mach_task_self_, task_flavor_t(MACH_TASK_BASIC_INFO), words, &count)

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -33,8 +34,9 @@ enum MemoryProbe {
         return Double(DarwinTask.basicInfo()?.peakResidentBytes ?? 0) / 1_048_576.0
         #else
         if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-           let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") {
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+        {
             return kilobytes / 1024.0
         }
         var usage = rusage()
@@ -93,10 +95,11 @@ enum MemoryProbe {
         process.waitUntilExit()
         let text = String(decoding: data, as: UTF8.self)
         guard process.terminationStatus == 0,
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("mem,") }),
-              let record = parseMemoryLine(String(line))
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("mem,") }),
+            let record = parseMemoryLine(String(line))
         else {
-            return .failure(OptionError("memory child for \(map.rawValue) failed (status \(process.terminationStatus)): \(text)"))
+            return .failure(
+                OptionError("memory child for \(map.rawValue) failed (status \(process.terminationStatus)): \(text)"))
         }
         return .success(record)
     }
@@ -105,7 +108,8 @@ enum MemoryProbe {
     static func parseMemoryLine(_ line: String) -> MemoryRecord? {
         let fields = line.split(separator: ",").map(String.init)
         guard fields.count == 5, fields[0] == "mem", let keys = UInt64(fields[2]),
-              let bytes = Double(fields[3]), let peak = Double(fields[4]) else { return nil }
+            let bytes = Double(fields[3]), let peak = Double(fields[4])
+        else { return nil }
         return MemoryRecord(map: fields[1], keys: keys, bytesPerEntry: bytes, peakRSSMegabytes: peak)
     }
 
@@ -117,7 +121,7 @@ enum MemoryProbe {
         var buffer = [CChar](repeating: 0, count: 4096)
         let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard n > 0 else { return CommandLine.arguments[0] }
-        return String(decoding: buffer[0 ..< n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         #endif
     }
 }

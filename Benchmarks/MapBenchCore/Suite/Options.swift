@@ -47,18 +47,21 @@ struct Options: Equatable, Sendable {
 
     /// The options of `preset` on a machine with `cpus` CPUs.
     static func preset(_ preset: Preset, cpus: Int) -> Options {
-        let threads = Array(1 ... max(1, cpus))
+        let threads = Array(1...max(1, cpus))
         switch preset {
         case .standard:
-            return Options(preset: preset, maps: MapKind.defaultSet, mixes: Mix.allCases, keys: [1_000_000],
-                           threads: threads, seconds: 0.5, repeats: 1, memoryKeys: 1_000_000)
+            return Options(
+                preset: preset, maps: MapKind.defaultSet, mixes: Mix.allCases, keys: [1_000_000],
+                threads: threads, seconds: 0.5, repeats: 1, memoryKeys: 1_000_000)
         case .quick:
-            return Options(preset: preset, maps: MapKind.defaultSet, mixes: Mix.allCases, keys: [1_000],
-                           threads: threads, seconds: 0.1, repeats: 1, memoryKeys: 100_000)
+            return Options(
+                preset: preset, maps: MapKind.defaultSet, mixes: Mix.allCases, keys: [1_000],
+                threads: threads, seconds: 0.1, repeats: 1, memoryKeys: 100_000)
         case .full:
-            return Options(preset: preset, maps: MapKind.allCases, mixes: Mix.allCases,
-                           keys: [1_000, 1_000_000, 10_000_000], threads: threads, seconds: 1, repeats: 3,
-                           memoryKeys: 10_000_000)
+            return Options(
+                preset: preset, maps: MapKind.allCases, mixes: Mix.allCases,
+                keys: [1_000, 1_000_000, 10_000_000], threads: threads, seconds: 1, repeats: 3,
+                memoryKeys: 10_000_000)
         }
     }
 
@@ -125,7 +128,9 @@ func parseCommandLine(_ arguments: [String], cpus: Int = onlineCPUCount()) throw
             options.maps = try parseList(try value(option), option: option) { name in
                 if name == "all" { return MapKind.allCases }
                 guard let map = MapKind(rawValue: name) else {
-                    throw OptionError("unknown map '\(name)' (maps: \(MapKind.allCases.map(\.rawValue).joined(separator: ", ")), all)")
+                    throw OptionError(
+                        "unknown map '\(name)' (maps: \(MapKind.allCases.map(\.rawValue).joined(separator: ", ")), all)"
+                    )
                 }
                 return [map]
             }
@@ -133,7 +138,8 @@ func parseCommandLine(_ arguments: [String], cpus: Int = onlineCPUCount()) throw
             let mixes = try parseList(try value(option), option: option) { name in
                 if name == "all" { return Mix.allCases }
                 guard let mix = Mix(rawValue: name) else {
-                    throw OptionError("unknown mix '\(name)' (mixes: \(Mix.allCases.map(\.rawValue).joined(separator: ", ")), all)")
+                    throw OptionError(
+                        "unknown mix '\(name)' (mixes: \(Mix.allCases.map(\.rawValue).joined(separator: ", ")), all)")
                 }
                 return [mix]
             }
@@ -201,9 +207,15 @@ func parseCount(_ text: String, option: String) throws -> UInt64 {
     var digits = Substring(cleaned)
     var scale = 1.0
     switch digits.last {
-    case "k", "K": scale = 1e3; digits = digits.dropLast()
-    case "m", "M": scale = 1e6; digits = digits.dropLast()
-    case "g", "G", "b", "B": scale = 1e9; digits = digits.dropLast()
+    case "k", "K":
+        scale = 1e3
+        digits = digits.dropLast()
+    case "m", "M":
+        scale = 1e6
+        digits = digits.dropLast()
+    case "g", "G", "b", "B":
+        scale = 1e9
+        digits = digits.dropLast()
     default: break
     }
     let value: Double
@@ -245,44 +257,44 @@ extension String {
 func usageText(cpus: Int = onlineCPUCount()) -> String {
     let standard = Options.preset(.standard, cpus: cpus)
     return """
-    usage: map-bench [options]
+        usage: map-bench [options]
 
-    Measures LockFreeInt64Map and baseline maps on the workloads of docs/WORKLOADS.md and prints a
-    table (one row per cell: the median of the repeats). Without options it runs the default
-    suite, about a minute on 2 cores: K = 1,000,000, maps \(standard.maps.map(\.rawValue).joined(separator: ",")),
-    every mix, threads \(standard.threads.map(String.init).joined(separator: ",")), \(standard.seconds) s a cell,
-    1 repeat, memory at K = 1,000,000.
+        Measures LockFreeInt64Map and baseline maps on the workloads of docs/WORKLOADS.md and prints a
+        table (one row per cell: the median of the repeats). Without options it runs the default
+        suite, about a minute on 2 cores: K = 1,000,000, maps \(standard.maps.map(\.rawValue).joined(separator: ",")),
+        every mix, threads \(standard.threads.map(String.init).joined(separator: ",")), \(standard.seconds) s a cell,
+        1 repeat, memory at K = 1,000,000.
 
-    Suites:
-      --quick            smoke run: K = 1000, 0.1 s a cell, memory at K = 100,000
-      --full             the full matrix: K = 1000,1M,10M, every map, 1 s a cell, 3 repeats,
-                         memory at K = 10M (about half an hour on 2 cores)
-    Options (override the suite; lists are comma-separated):
-      --maps LIST        \(MapKind.allCases.map(\.rawValue).joined(separator: ",")) or all
-      --mixes LIST       \(Mix.allCases.map(\.rawValue).joined(separator: ",")) or all
-      --keys LIST        key-space sizes K: 1000, 1e6, 10M, 100k, 1_000_000
-      --threads LIST     thread counts (default 1 ... \(cpus), the online CPUs)
-      --seconds S        length of a timed cell (default \(standard.seconds))
-      --repeats N        runs per cell; the median is reported (default 1; --full 3)
-      --dist D           uniform, zipf or both: keys of read and read90 (default both;
-                         the other mixes are always uniform)
-      --mem-k K          K of the memory measurement (a fresh process per map)
-      --no-mem           no memory measurement
-      --verify           also check map contents after prefill and build, and counter sums
-      --csv FILE         the cells as CSV, columns as the peers' (system,mix,dist,K,threads,...)
-      --json FILE        everything as JSON
-      --svg FILE         charts: FILE-throughput.svg and FILE-scaling.svg (FILE without .svg)
-      -h, --help         this text
+        Suites:
+          --quick            smoke run: K = 1000, 0.1 s a cell, memory at K = 100,000
+          --full             the full matrix: K = 1000,1M,10M, every map, 1 s a cell, 3 repeats,
+                             memory at K = 10M (about half an hour on 2 cores)
+        Options (override the suite; lists are comma-separated):
+          --maps LIST        \(MapKind.allCases.map(\.rawValue).joined(separator: ",")) or all
+          --mixes LIST       \(Mix.allCases.map(\.rawValue).joined(separator: ",")) or all
+          --keys LIST        key-space sizes K: 1000, 1e6, 10M, 100k, 1_000_000
+          --threads LIST     thread counts (default 1 ... \(cpus), the online CPUs)
+          --seconds S        length of a timed cell (default \(standard.seconds))
+          --repeats N        runs per cell; the median is reported (default 1; --full 3)
+          --dist D           uniform, zipf or both: keys of read and read90 (default both;
+                             the other mixes are always uniform)
+          --mem-k K          K of the memory measurement (a fresh process per map)
+          --no-mem           no memory measurement
+          --verify           also check map contents after prefill and build, and counter sums
+          --csv FILE         the cells as CSV, columns as the peers' (system,mix,dist,K,threads,...)
+          --json FILE        everything as JSON
+          --svg FILE         charts: FILE-throughput.svg and FILE-scaling.svg (FILE without .svg)
+          -h, --help         this text
 
-    Maps:
-    \(MapKind.allCases.map { "  \($0.rawValue.padding(12))\($0.summary)" }.joined(separator: "\n"))
+        Maps:
+        \(MapKind.allCases.map { "  \($0.rawValue.padding(12))\($0.summary)" }.joined(separator: "\n"))
 
-    Mixes:
-    \(Mix.allCases.map { "  \($0.rawValue.padding(12))\($0.summary)" }.joined(separator: "\n"))
+        Mixes:
+        \(Mix.allCases.map { "  \($0.rawValue.padding(12))\($0.summary)" }.joined(separator: "\n"))
 
-    Build in release (swift run -c release map-bench); a debug build measures the debugger's
-    view of the code, not the map.
-    """
+        Build in release (swift run -c release map-bench); a debug build measures the debugger's
+        view of the code, not the map.
+        """
 }
 
 extension String {

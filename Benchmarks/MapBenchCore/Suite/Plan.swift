@@ -23,8 +23,9 @@ struct Plan: Sendable {
                 let threads = options.threads.filter { $0 <= map.maxThreads }
                 let dropped = options.threads.filter { $0 > map.maxThreads }
                 if !dropped.isEmpty && keys == options.keys[0] {
-                    notes.append("\(map.rawValue) is not thread-safe: runs at 1 thread only "
-                                 + "(skipping threads \(dropped.map(String.init).joined(separator: ",")))")
+                    notes.append(
+                        "\(map.rawValue) is not thread-safe: runs at 1 thread only "
+                            + "(skipping threads \(dropped.map(String.init).joined(separator: ",")))")
                 }
                 for mix in options.mixes {
                     if let reason = skipReason(map, mix, keys) {

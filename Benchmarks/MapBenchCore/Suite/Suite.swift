@@ -1,5 +1,5 @@
-import LockFreeMap
 import Foundation
+import LockFreeMap
 
 /// Runs a plan: prints the table as cells finish, notes on stderr, and collects the report.
 final class Suite {
@@ -29,7 +29,8 @@ final class Suite {
         case .full: name = "full suite"
         }
         let dists = options.distributions.map(\.rawValue).joined(separator: "+")
-        var text = "\(name)\(options.customized ? " as modified by options" : ""): K = \(options.keys.map(Format.grouped).joined(separator: ", "))"
+        var text =
+            "\(name)\(options.customized ? " as modified by options" : ""): K = \(options.keys.map(Format.grouped).joined(separator: ", "))"
             + "; maps \(options.maps.map(\.rawValue).joined(separator: ","))"
             + "; mixes \(options.mixes.map(\.rawValue).joined(separator: ","))"
             + "; read/read90 keys \(dists); threads \(options.threads.map(String.init).joined(separator: ","))"
@@ -51,10 +52,12 @@ final class Suite {
         var loads = [Double](repeating: 0, count: 3)
         let load = getloadavg(&loads, 3) == 3 ? loads.map { String(format: "%.2f", $0) }.joined(separator: " ") : "?"
         #else
-        let model = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+        let model =
+            (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
             .split(separator: "\n").first { $0.hasPrefix("model name") }?
             .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
-        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?
+        let load =
+            (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?
             .split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
         #endif
         return "\(onlineCPUCount()) CPUs, \(model), load average \(load)"
@@ -82,10 +85,14 @@ final class Suite {
     func run() -> RunReport {
         out("# map-bench: " + report.suite)
         if options.preset == .standard {
-            out("# full runs: map-bench --full (about half an hour on 2 cores), or pick cells with --maps/--mixes/--keys; see --help")
+            out(
+                "# full runs: map-bench --full (about half an hour on 2 cores), or pick cells with --maps/--mixes/--keys; see --help"
+            )
         }
         out("# machine: " + report.machine)
-        out("# timer: clock_gettime(CLOCK_MONOTONIC) back-to-back median \(timerOverheadNanoseconds()) ns, included in the latencies")
+        out(
+            "# timer: clock_gettime(CLOCK_MONOTONIC) back-to-back median \(timerOverheadNanoseconds()) ns, included in the latencies"
+        )
         out("# each row: the median of the repeats; Mops/s = all threads' operations / (latest end - start)")
         #if DEBUG
         warn("this is a debug build: measure with `swift run -c release map-bench`")
@@ -129,22 +136,24 @@ final class Suite {
         var runs: [Measurement] = []
         var misses: UInt64 = 0
         var operations: UInt64 = 0
-        for r in 0 ..< options.repeats {
+        for r in 0..<options.repeats {
             let run = once(r)
             runs.append(run.measurement)
             misses += run.misses
             operations += run.operations
         }
         let m = Measurement.median(of: runs)
-        let record = CellRecord(map: cell.map.rawValue, mix: cell.mix, dist: cell.dist, keys: cell.keys,
-                                threads: cell.threads, mops: m.mops, p50: m.p50, p99: m.p99, p999: m.p999,
-                                misses: misses)
+        let record = CellRecord(
+            map: cell.map.rawValue, mix: cell.mix, dist: cell.dist, keys: cell.keys,
+            threads: cell.threads, mops: m.mops, p50: m.p50, p99: m.p99, p999: m.p999,
+            misses: misses)
         report.cells.append(record)
         progress.cellFinished()
         out(TextTable.line(record))
         if misses > 0 {
-            warn("\(label(cell)): \(misses) operations missed a key that must be present"
-                 + (cell.mix == .read ? " or read a value other than the key" : ""))
+            warn(
+                "\(label(cell)): \(misses) operations missed a key that must be present"
+                    + (cell.mix == .read ? " or read a value other than the key" : ""))
         }
         return operations
     }
@@ -152,7 +161,7 @@ final class Suite {
     private func rings(_ cell: PlannedCell) -> [ZipfRing] {
         guard cell.dist == .zipf else { return [] }
         progress.show(label(cell) + ": drawing zipf ranks")
-        return (0 ..< cell.threads).map { zipf.ring(n: cell.keys, thread: $0) }
+        return (0..<cell.threads).map { zipf.ring(n: cell.keys, thread: $0) }
     }
 
     private func runGroup<D: MapDriver>(_ driver: D, _ kind: MapKind, _ keys: UInt64, _ cells: [PlannedCell]) {
@@ -172,22 +181,27 @@ final class Suite {
                 for cell in onShared where cell.mix == mix {
                     let zipfRings = rings(cell)
                     counted += measure(cell) { _ in
-                        driver.timedRun(map, mix: mix, threads: cell.threads, keySpace: keys,
-                                        zipfRings: zipfRings, seconds: options.seconds)
+                        driver.timedRun(
+                            map, mix: mix, threads: cell.threads, keySpace: keys,
+                            zipfRings: zipfRings, seconds: options.seconds)
                     }
                 }
                 if mix == .counter {
                     // `add` inserts an absent key, so a key that went missing shows up here.
                     let n = driver.count(map)
                     if n != Int(keys) {
-                        warn("\(kind.rawValue) counter K=\(keys): \(n) entries after the counter cells, expected \(keys)")
+                        warn(
+                            "\(kind.rawValue) counter K=\(keys): \(n) entries after the counter cells, expected \(keys)"
+                        )
                     }
                     if options.verify {
                         let moved = driver.valueSum(map, keys: keys) &- sumBefore
                         if moved == counted {
                             note("verify \(kind.rawValue) counter K=\(keys): ok (\(counted) adds)")
                         } else {
-                            warn("verify \(kind.rawValue) counter K=\(keys): values moved by \(moved), operations \(counted)")
+                            warn(
+                                "verify \(kind.rawValue) counter K=\(keys): values moved by \(moved), operations \(counted)"
+                            )
                         }
                     }
                 }
@@ -199,8 +213,9 @@ final class Suite {
                 let map = driver.make(expectedCount: keys)
                 driver.prefill(map, stride(from: 0, to: 2 * keys, by: 2))
                 progress.show(label(cell))
-                return driver.timedRun(map, mix: .churn, threads: cell.threads, keySpace: 2 * keys,
-                                       zipfRings: [], seconds: options.seconds)
+                return driver.timedRun(
+                    map, mix: .churn, threads: cell.threads, keySpace: 2 * keys,
+                    zipfRings: [], seconds: options.seconds)
             }
         }
         for cell in cells where cell.mix == .build {
@@ -213,8 +228,10 @@ final class Suite {
         }
     }
 
-    private func verifyContents<D: MapDriver>(_ driver: D, _ map: D.Instance, _ kind: MapKind, _ keys: UInt64,
-                                              after: String) {
+    private func verifyContents<D: MapDriver>(
+        _ driver: D, _ map: D.Instance, _ kind: MapKind, _ keys: UInt64,
+        after: String
+    ) {
         let wrong = driver.wrongEntries(map, keys: keys)
         let count = driver.count(map)
         if wrong == 0 && count == Int(keys) {
@@ -226,17 +243,19 @@ final class Suite {
 
     private func describeLockFree(_ map: LockFreeInt64Map, _ kind: MapKind, _ keys: UInt64) {
         let s = map.statistics
-        note("\(kind.rawValue) after prefill K=\(keys): \(s.entryCount) entries, \(s.bucketCount) buckets "
-             + "+ \(s.overflowBucketCount) overflow, load factor \(Format.fixed(s.loadFactor, 2)), "
-             + "longest chain \(s.longestChain), \(s.resizeCount) resizes, \(s.stripeCount) stripes")
+        note(
+            "\(kind.rawValue) after prefill K=\(keys): \(s.entryCount) entries, \(s.bucketCount) buckets "
+                + "+ \(s.overflowBucketCount) overflow, load factor \(Format.fixed(s.loadFactor, 2)), "
+                + "longest chain \(s.longestChain), \(s.resizeCount) resizes, \(s.stripeCount) stripes")
     }
 
     // MARK: memory
 
     private func measureMemory(_ keys: UInt64) {
         out("")
-        out("# memory: a fresh process per map inserts K = \(Format.grouped(keys)) keys from one thread;"
-            + " bytes/entry = (RSS after - RSS before) / K; peak = the process's max RSS")
+        out(
+            "# memory: a fresh process per map inserts K = \(Format.grouped(keys)) keys from one thread;"
+                + " bytes/entry = (RSS after - RSS before) / K; peak = the process's max RSS")
         if options.maps.contains(.snapshot) {
             note("snapshot's memory process builds its one dictionary in a single step (as its prefill does)")
         }

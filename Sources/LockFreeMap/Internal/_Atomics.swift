@@ -20,21 +20,29 @@ typealias AtomicWord = UnsafeMutablePointer<UInt64>
 
 /// Strong CAS, seq_cst on success, acquire on failure.
 /// Returns `(exchanged, value seen before)`.
-@inline(__always) func compareExchangeSeqCst(_ p: AtomicWord, expected: UInt64, desired: UInt64) -> (exchanged: Bool, original: UInt64) {
+@inline(__always) func compareExchangeSeqCst(_ p: AtomicWord, expected: UInt64, desired: UInt64) -> (
+    exchanged: Bool, original: UInt64
+) {
     var e = expected
     let ok = _lfm_cas_strong_seqcst_acquire_u64(p, &e, desired)
     return (ok, e)
 }
 
 /// Strong CAS, acq_rel on success, acquire on failure.
-@inline(__always) func compareExchangeAcqRel(_ p: AtomicWord, expected: UInt64, desired: UInt64) -> (exchanged: Bool, original: UInt64) {
+@inline(__always) func compareExchangeAcqRel(_ p: AtomicWord, expected: UInt64, desired: UInt64) -> (
+    exchanged: Bool, original: UInt64
+) {
     var e = expected
     let ok = _lfm_cas_strong_acqrel_acquire_u64(p, &e, desired)
     return (ok, e)
 }
 
-@inline(__always) func fetchAddRelaxed(_ p: AtomicWord, _ delta: UInt64) -> UInt64 { _lfm_fetch_add_relaxed_u64(p, delta) }
-@inline(__always) func fetchAddSeqCst(_ p: AtomicWord, _ delta: UInt64) -> UInt64 { _lfm_fetch_add_seqcst_u64(p, delta) }
+@inline(__always) func fetchAddRelaxed(_ p: AtomicWord, _ delta: UInt64) -> UInt64 {
+    _lfm_fetch_add_relaxed_u64(p, delta)
+}
+@inline(__always) func fetchAddSeqCst(_ p: AtomicWord, _ delta: UInt64) -> UInt64 {
+    _lfm_fetch_add_seqcst_u64(p, delta)
+}
 
 /// 16-byte CAS on the aligned pair at `p` (`first` at `p`, `second` at `p + 1`),
 /// seq_cst. Returns the pair seen before; it swapped iff that equals `expected`.

@@ -1,3 +1,5 @@
+import _LockFreeMapShims
+
 // Epoch-based reclamation, process-wide, with an asymmetric fence.
 //
 // One global epoch and one record per thread, shared by every map. A thread's record
@@ -44,7 +46,6 @@ struct ThreadRecord {
     /// Writes that found retired tables waiting (`EpochDomain.tick`).
     @inline(__always) var writeTally: AtomicWord { base + 4 }
 }
-import _LockFreeMapShims
 
 /// The fence mode (`GlobalWords.mode`), decided once per process; only the move from
 /// asymmetric to `modeSymmetricAfterFailure` happens later (DESIGN.md, section 5, R-5).
@@ -183,11 +184,13 @@ enum EpochDomain {
     /// advance waits (by giving up, never by waiting) until every thread that owned a
     /// record has acknowledged. Says so once on standard error.
     @inline(never) static func switchAfterMembarrierFailure(_ error: Int32) {
-        _ = compareExchangeSeqCst(GlobalWords.membarrierFailure, expected: 0, desired: UInt64(UInt32(bitPattern: error)))
+        _ = compareExchangeSeqCst(
+            GlobalWords.membarrierFailure, expected: 0, desired: UInt64(UInt32(bitPattern: error)))
         let (switched, _) = compareExchangeSeqCst(mode, expected: modeAsymmetric, desired: modeSymmetricAfterFailure)
         if switched {
             PlatformDiagnostics.writeToStandardError(
-                "LockFreeInt64Map: membarrier failed (errno \(error)); using the symmetric reclamation fence from now on\n")
+                "LockFreeInt64Map: membarrier failed (errno \(error)); using the symmetric reclamation fence from now on\n"
+            )
         }
     }
 
@@ -203,7 +206,8 @@ enum EpochDomain {
         while record != 0 {
             // [E7] seq_cst claim: in one order with an advancer's owner-state load.
             if loadRelaxed(ThreadRecord(record).owner) == recordFree,
-               compareExchangeSeqCst(ThreadRecord(record).owner, expected: recordFree, desired: recordOwned).exchanged {
+                compareExchangeSeqCst(ThreadRecord(record).owner, expected: recordFree, desired: recordOwned).exchanged
+            {
                 claimed = record
                 break
             }
@@ -229,7 +233,8 @@ enum EpochDomain {
         let count = PageMemory.pageSize / threadRecordBytes
         let page = address(PageMemory.allocateOrStop(byteCount: PageMemory.pageSize, for: "a page of thread records"))
         for i in 0..<count - 1 {
-            storeRelaxed(ThreadRecord(page + UInt64(threadRecordBytes * i)).next, page + UInt64(threadRecordBytes * (i + 1)))
+            storeRelaxed(
+                ThreadRecord(page + UInt64(threadRecordBytes * i)).next, page + UInt64(threadRecordBytes * (i + 1)))
         }
         storeRelaxed(ThreadRecord(page).owner, recordOwned)
         let last = ThreadRecord(page + UInt64(threadRecordBytes * (count - 1)))
@@ -266,7 +271,8 @@ enum EpochDomain {
     private static func decideModeIfNeeded() {
         if loadAcquire(mode) != 0 { return }
         let forced = PlatformMemory.environmentFlag("LOCKFREEMAP_SYMMETRIC_FENCE")
-        let chosen = !forced && !_lfm_built_with_tsan() && PlatformMembarrier.register() ? modeAsymmetric : modeSymmetric
+        let chosen =
+            !forced && !_lfm_built_with_tsan() && PlatformMembarrier.register() ? modeAsymmetric : modeSymmetric
         _ = compareExchangeSeqCst(mode, expected: 0, desired: chosen)
     }
 

@@ -7,7 +7,7 @@ enum GlobalWords {
     @inline(__always) static var base: AtomicWord { _lfm_global_words() }
 
     // Line 0: written by every epoch advance, read by every pin.
-    /// The reclamation epoch (`_EpochReclamation.swift`).
+    /// The reclamation epoch (`_EpochDomain.swift`).
     @inline(__always) static var epoch: AtomicWord { base }
 
     // Lines 1-3: rarely written.

@@ -90,7 +90,8 @@ enum PageMemory {
         let size = roundedUp(byteCount)
         _ = fetchAddRelaxed(GlobalWords.mappedBytes, UInt64(bitPattern: Int64(-size)))
         if quarantineIsOn, fetchAddRelaxed(GlobalWords.quarantinedBlocks, 1) < quarantineLimit,
-           PlatformMemory.protectForever(p, byteCount: size) {
+            PlatformMemory.protectForever(p, byteCount: size)
+        {
             return
         }
         PlatformMemory.unmap(p, byteCount: size)
@@ -116,7 +117,8 @@ enum PageMemory {
     private static func consumeInjectedFailure() -> Bool {
         var left = loadRelaxed(GlobalWords.injectedAllocationFailures)
         while left != 0 {
-            let (taken, seen) = compareExchangeAcqRel(GlobalWords.injectedAllocationFailures, expected: left, desired: left - 1)
+            let (taken, seen) = compareExchangeAcqRel(
+                GlobalWords.injectedAllocationFailures, expected: left, desired: left - 1)
             if taken { return true }
             left = seen
         }

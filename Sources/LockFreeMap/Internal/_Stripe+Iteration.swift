@@ -31,7 +31,9 @@ let iterationPositionEnd: UInt64 = 1 << UInt64(lowHashBits)
 extension Stripe {
     /// The head bucket of a table of 2^log2 buckets whose range holds `position`, and the
     /// end of that range.
-    @inline(__always) static func bucketRange(containing position: UInt64, log2: UInt64) -> (bucket: UInt64, end: UInt64) {
+    @inline(__always) static func bucketRange(containing position: UInt64, log2: UInt64) -> (
+        bucket: UInt64, end: UInt64
+    ) {
         let shift = UInt64(lowHashBits) - log2
         let prefix = position >> shift
         return (reversedBits(prefix, width: log2), (prefix + 1) << shift)
@@ -64,9 +66,11 @@ extension Stripe {
                 // one bucket of it, and each may visit there only its own positions.
                 // (Passing `range` whole produced a key twice when a grown table shrank
                 // back during one refill.) `range` stays within the bucket being visited.
-                let part = Swift.max(range.lowerBound, prefix << shift) ..< Swift.min(range.upperBound, (prefix + 1) << shift)
-                visitLiveEntries(tableWord: successor, bucket: reversedBits(prefix, width: log2),
-                                 positions: part, body)
+                let part =
+                    Swift.max(range.lowerBound, prefix << shift)..<Swift.min(range.upperBound, (prefix + 1) << shift)
+                visitLiveEntries(
+                    tableWord: successor, bucket: reversedBits(prefix, width: log2),
+                    positions: part, body)
                 prefix += 1
             }
             return

@@ -208,7 +208,9 @@ extension Stripe {
             if c & slotFrozen != 0 { return }
             if c == 0 {
                 // [P1] seq_cst 16-byte CAS, as an insert.
-                if compareExchangePairSeqCst(b.control(i), expected: (0, 0), desired: (liveControl(hash), value)) == (0, 0) {
+                if compareExchangePairSeqCst(b.control(i), expected: (0, 0), desired: (liveControl(hash), value)) == (
+                    0, 0
+                ) {
                     return
                 }
                 continue
@@ -220,7 +222,8 @@ extension Stripe {
             if link == 0 {
                 let successor = Table(word: successorWord)
                 guard let fresh = successor.allocateOverflow(forCopy: true) else {
-                    PageMemory.outOfMemory(byteCount: Table.extensionBytes, for: "overflow buckets of a table being migrated")
+                    PageMemory.outOfMemory(
+                        byteCount: Table.extensionBytes, for: "overflow buckets of a table being migrated")
                 }
                 storeRelaxed(fresh.control(0), liveControl(hash))
                 storeRelaxed(fresh.value(0), value)
@@ -285,7 +288,8 @@ extension Stripe {
     @inline(__always) func afterRemove(entries: UInt64) {
         let table = current
         if underShrinkLoad(entries: entries, log2: table.log2), table.log2 > loadRelaxed(initialLog2),
-           loadRelaxed(table.successor) == 0 {
+            loadRelaxed(table.successor) == 0
+        {
             startMigration(of: table)
         }
     }

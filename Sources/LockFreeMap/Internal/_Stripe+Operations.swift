@@ -5,7 +5,7 @@
 // In short:
 // - A key's entry lives in one slot of its bucket chain, in the table that is current
 //   for it: the stripe's table, or that table's successor once the key's bucket has
-//   been frozen by a migration (`_TableMigration.swift`).
+//   been frozen by a migration (`_Stripe+Migration.swift`).
 // - Reads load control then value (acquire, no write, no allocation). Every change is
 //   one 16-byte CAS on (control, value) that expects the slot unfrozen, so no write can
 //   land on a slot a migration has frozen, and a removal reads the final value in the
@@ -58,7 +58,9 @@ extension Stripe {
 
     /// The key's slot in one chain, or where the chain ends. `frozen` tells whether the
     /// slot (or the empty slot or link that ended the walk) was frozen by a migration.
-    @inline(__always) static func probe(_ head: Bucket, _ hash: UInt64) -> (state: ProbeState, value: UInt64, frozen: Bool) {
+    @inline(__always) static func probe(_ head: Bucket, _ hash: UInt64) -> (
+        state: ProbeState, value: UInt64, frozen: Bool
+    ) {
         if let i = slotIndex(in: head, of: hash) {
             // The common case: the key is in its head bucket. LP as below, with the
             // control load repeated here.
@@ -150,12 +152,16 @@ extension Stripe {
                 }
                 if c == 0 {
                     // Absent: LP(absent) is this load (the chain's USED prefix ends here).
-                    guard let insertion else { return UpsertOutcome(wasPresent: false, oldValue: 0, changed: false, newValue: 0) }
+                    guard let insertion else {
+                        return UpsertOutcome(wasPresent: false, oldValue: 0, changed: false, newValue: 0)
+                    }
                     // Count first, then insert: the counter never lags a visible entry
                     // (DESIGN.md, "Size").
                     let before = fetchAddRelaxed(entryCount, 1)
                     // [P1] seq_cst 16-byte CAS: LP(insert); its release publishes the value.
-                    if compareExchangePairSeqCst(b.control(i), expected: (0, 0), desired: (liveControl(hash), insertion)) == (0, 0) {
+                    if compareExchangePairSeqCst(
+                        b.control(i), expected: (0, 0), desired: (liveControl(hash), insertion)) == (0, 0)
+                    {
                         afterInsert(entries: before &+ 1)
                         return UpsertOutcome(wasPresent: false, oldValue: 0, changed: true, newValue: insertion)
                     }
@@ -174,7 +180,9 @@ extension Stripe {
                 var link = loadAcquire(b.link)  // [C2]
                 if link == 0 {
                     // Absent (LP: this load); append a bucket holding the new entry.
-                    guard let insertion else { return UpsertOutcome(wasPresent: false, oldValue: 0, changed: false, newValue: 0) }
+                    guard let insertion else {
+                        return UpsertOutcome(wasPresent: false, oldValue: 0, changed: false, newValue: 0)
+                    }
                     guard let fresh = table.allocateOverflow(forCopy: false) else {
                         ensureSuccessor(of: table)
                         word = moveOn(from: table, head: head)
@@ -222,11 +230,15 @@ extension Stripe {
                 }
                 // [V1] seq_cst 16-byte CAS expecting the slot live and unfrozen: LP(update).
                 let seen = compareExchangePairSeqCst(b.control(i), expected: (c, v), desired: (c, newValue))
-                if seen == (c, v) { return UpsertOutcome(wasPresent: true, oldValue: v, changed: true, newValue: newValue) }
+                if seen == (c, v) {
+                    return UpsertOutcome(wasPresent: true, oldValue: v, changed: true, newValue: newValue)
+                }
                 (c, v) = seen
             } else {
                 // A tombstone of this key: absent (LP: the load that saw it).
-                guard let insertion else { return UpsertOutcome(wasPresent: false, oldValue: 0, changed: false, newValue: 0) }
+                guard let insertion else {
+                    return UpsertOutcome(wasPresent: false, oldValue: 0, changed: false, newValue: 0)
+                }
                 let before = fetchAddRelaxed(entryCount, 1)
                 // [P1] seq_cst 16-byte CAS reviving the slot: LP(insert).
                 let seen = compareExchangePairSeqCst(b.control(i), expected: (c, v), desired: (c | slotLive, insertion))
@@ -292,7 +304,8 @@ extension Stripe {
         var v = loadAcquire(b.value(i))
         while true {
             if c & slotFrozen != 0 { return nil }
-            if c & slotLive == 0 { return RemoveOutcome(wasPresent: false, oldValue: 0, removed: false) }  // LP: the load
+            // Absent (a tombstone): LP is the load.
+            if c & slotLive == 0 { return RemoveOutcome(wasPresent: false, oldValue: 0, removed: false) }
             if !shouldRemove(v) { return RemoveOutcome(wasPresent: true, oldValue: v, removed: false) }
             // [V1] seq_cst 16-byte CAS: clear LIVE, keeping key and value (a tombstone),
             // reading the final value in the same step. LP(remove).

@@ -176,7 +176,8 @@ struct Table {
     func adviseHugePages() {
         let blockBytes = Int(loadRelaxed(base + 5))
         guard blockBytes >= PageMemory.hugePageSize, loadRelaxed(hugePagesAdvised) == 0,
-              compareExchangeAcqRel(hugePagesAdvised, expected: 0, desired: 1).exchanged else { return }
+            compareExchangeAcqRel(hugePagesAdvised, expected: 0, desired: 1).exchanged
+        else { return }
         PageMemory.adviseHugePages(UnsafeMutableRawPointer(base), byteCount: blockBytes)
     }
 

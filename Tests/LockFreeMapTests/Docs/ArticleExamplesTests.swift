@@ -1,3 +1,5 @@
+// swift-format-ignore-file
+// (This file holds the DocC articles' code verbatim: see `articlesMatchThisFile`.)
 // The code of the DocC articles (Sources/LockFreeMap/LockFreeMap.docc/*.md), compiled and run,
 // with the outputs the articles claim checked. `articlesMatchThisFile` keeps the two from
 // drifting: every ```swift block of every .md file in the catalog must appear in this file

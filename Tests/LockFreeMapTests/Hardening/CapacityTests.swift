@@ -1,3 +1,7 @@
+@_spi(Testing) import LockFreeMap
+import Testing
+import _LockFreeMapTestSupport
+
 // Capacities: a presized map does not grow before it holds its capacity, from 1 entry to
 // 100,000, on random keys (each stripe is sized for its share plus six standard deviations);
 // bad capacities stop with a message that survives release builds (also checked on a release
@@ -9,9 +13,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import _LockFreeMapTestSupport
-@_spi(Testing) import LockFreeMap
-import Testing
 
 @Suite("Capacity")
 struct CapacityTests {
@@ -24,7 +25,8 @@ struct CapacityTests {
             while inserted < capacity {
                 if map.insertValue(0, forKey: Int64(bitPattern: random.next())).inserted { inserted += 1 }
             }
-            #expect(map.statistics.resizeCount == 0, "capacity \(capacity): grew at \(inserted) entries: \(map.statistics)")
+            #expect(
+                map.statistics.resizeCount == 0, "capacity \(capacity): grew at \(inserted) entries: \(map.statistics)")
         }
     }
 
@@ -37,7 +39,9 @@ struct CapacityTests {
             _ = LockFreeInt64Map(minimumCapacity: -1)
         }
         let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
-        #expect(message.contains("LockFreeInt64Map.init(minimumCapacity:): minimumCapacity must be >= 0, got -1"), "\(message)")
+        #expect(
+            message.contains("LockFreeInt64Map.init(minimumCapacity:): minimumCapacity must be >= 0, got -1"),
+            "\(message)")
     }
 
     @Test(arguments: [Int.max, 1 << 45, (1 << 40) + 1])

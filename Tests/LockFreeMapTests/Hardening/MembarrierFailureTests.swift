@@ -1,3 +1,9 @@
+import Dispatch
+import Foundation
+@_spi(Testing) import LockFreeMap
+import Synchronization
+import Testing
+
 // A membarrier call that fails after registration succeeded (ENOMEM on kernels with
 // off-stack CPU masks, EPERM from a seccomp filter installed later) must never let the
 // epoch advance on unfenced pins (docs/DESIGN.md, section 5, R-5). Injected, in child
@@ -9,11 +15,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Dispatch
-import Foundation
-import Synchronization
-@_spi(Testing) import LockFreeMap
-import Testing
 
 @Suite("Membarrier failure")
 struct MembarrierFailureTests {

@@ -1,3 +1,6 @@
+@_spi(Testing) import LockFreeMap
+import Testing
+
 // Out of memory (docs/DESIGN.md, "Out of memory"): optional work is skipped and the map
 // works on; what cannot proceed stops with a message naming the size. The kernel's refusal
 // is injected (`injectAllocationFailures`), in child processes: the injection is process-wide.
@@ -8,8 +11,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-@_spi(Testing) import LockFreeMap
-import Testing
 
 @Suite("Out of memory")
 struct OutOfMemoryTests {
@@ -76,8 +77,9 @@ struct OutOfMemoryTests {
             _ = map.value(forKey: 0)
         }
         let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
-        #expect(message.contains("out of memory: could not map 4096 bytes for a page of thread records")
-                    || message.contains("bytes for a page of thread records"), "\(message)")
+        #expect(
+            message.contains("out of memory: could not map 4096 bytes for a page of thread records")
+                || message.contains("bytes for a page of thread records"), "\(message)")
     }
 
     /// Creating a map whose tables cannot be mapped stops with a message naming the size.

@@ -1,3 +1,7 @@
+@_spi(Testing) import LockFreeMap
+import Testing
+import _LockFreeMapTestSupport
+
 // A presized map is address space, touched only as entries arrive: its bucket arrays are
 // advised against transparent huge pages until they are dense (docs/DESIGN.md, "Huge
 // pages"). Before, 5,000 inserts into a map presized for 20,000,000 made 1 GiB resident.
@@ -8,9 +12,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import _LockFreeMapTestSupport
-@_spi(Testing) import LockFreeMap
-import Testing
 
 @Suite("Presized residency")
 struct PresizedResidencyTests {

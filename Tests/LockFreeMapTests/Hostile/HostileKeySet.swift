@@ -1,5 +1,5 @@
-import _LockFreeMapTestSupport
 import Testing
+import _LockFreeMapTestSupport
 
 /// Key sets built to collide under weak hashes: each would pile into a few buckets of a table
 /// that indexes by the key's low bits, high bits, identity or bit-reversed identity (as a
@@ -29,7 +29,7 @@ enum HostileKeySet: String, CaseIterable, Sendable, CustomTestStringConvertible 
     /// Precondition: count <= 131,072 (the high-bits set has 17 free bits).
     func keys(count: Int) -> [Int64] {
         precondition(count <= 1 << 17, "hostile key sets hold at most 131,072 keys")
-        let indexes = 0 ..< UInt64(count)
+        let indexes = 0..<UInt64(count)
         let keys: [UInt64]
         switch self {
         case .multiplesOf2To32: keys = indexes.map { $0 << 32 }
@@ -51,11 +51,11 @@ enum HostileKeySet: String, CaseIterable, Sendable, CustomTestStringConvertible 
     /// Every UInt64 with one, two or three bits set, in increasing bit positions.
     private static func fewBitsSet() -> [UInt64] {
         var keys: [UInt64] = []
-        for a in 0 ..< 64 {
+        for a in 0..<64 {
             keys.append(1 << a)
-            for b in (a + 1) ..< 64 {
+            for b in (a + 1)..<64 {
                 keys.append(1 << a | 1 << b)
-                for c in (b + 1) ..< 64 { keys.append(1 << a | 1 << b | 1 << c) }
+                for c in (b + 1)..<64 { keys.append(1 << a | 1 << b | 1 << c) }
             }
         }
         return keys
@@ -65,7 +65,7 @@ enum HostileKeySet: String, CaseIterable, Sendable, CustomTestStringConvertible 
     private static func bitReversed(_ value: UInt64) -> UInt64 {
         var input = value
         var output: UInt64 = 0
-        for _ in 0 ..< 64 {
+        for _ in 0..<64 {
             output = output << 1 | input & 1
             input >>= 1
         }

@@ -1,6 +1,6 @@
-import _LockFreeMapTestSupport
 import LockFreeMap
 import Testing
+import _LockFreeMapTestSupport
 
 extension StressSuite {
     /// Hostile keys: key sets that collide under weak hashes must still spread over the table.
@@ -19,16 +19,18 @@ extension StressSuite {
         // Stresses: structural hash quality, not timing: 100,000 keys of one hostile pattern
         // inserted into a map growing from capacity 0; every bucket run stays short, every key
         // is found, and the statistic still holds after removing half of them.
-        @Test("Hostile key set stays spread: longest chain bounded, all keys found",
-              arguments: HostileKeySet.allCases)
+        @Test(
+            "Hostile key set stays spread: longest chain bounded, all keys found",
+            arguments: HostileKeySet.allCases)
         func hostileKeysStaySpread(_ set: HostileKeySet) {
             let keys = set.keys(count: TestKnobs.stressScaled(100_000, long: 131_072))
             #expect(Set(keys).count == keys.count, "the key set has duplicates")
             let map = LockFreeInt64Map()
             for key in keys { map.insertValue(~key, forKey: key) }
             let grown = map.statistics
-            #expect(grown.longestChain <= Self.longestChainBound,
-                    "\(set): longest chain \(grown.longestChain) for \(keys.count) keys in \(grown.bucketCount) buckets")
+            #expect(
+                grown.longestChain <= Self.longestChainBound,
+                "\(set): longest chain \(grown.longestChain) for \(keys.count) keys in \(grown.bucketCount) buckets")
             #expect(map.count == keys.count)
             let missing = keys.filter { map[$0] != ~$0 }
             #expect(missing.isEmpty, "\(set): \(missing.count) keys not found, first \(missing.first ?? 0)")

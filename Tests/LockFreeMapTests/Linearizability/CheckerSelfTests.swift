@@ -7,8 +7,10 @@
 import Testing
 
 /// A hand-written operation: `thread` ran `operation` from `invoked` to `returned` (ns).
-private func recorded(_ thread: Int, _ invoked: UInt64, _ returned: UInt64, _ operation: MapOperation,
-                      _ result: MapOperationResult) -> RecordedOperation {
+private func recorded(
+    _ thread: Int, _ invoked: UInt64, _ returned: UInt64, _ operation: MapOperation,
+    _ result: MapOperationResult
+) -> RecordedOperation {
     RecordedOperation(thread: thread, operation: operation, result: result, invocation: invoked, response: returned)
 }
 
@@ -47,11 +49,15 @@ struct CheckerSelfTests {
         let history = [
             recorded(0, 0, 100, .updateValue(5, forKey: -1), .value(nil)),
             recorded(1, 10, 20, .value(forKey: -1), .value(nil)),
-            recorded(2, 15, 120, .compareExchange(forKey: -1, expected: nil, desired: 7), .exchange(exchanged: false, original: 5)),
+            recorded(
+                2, 15, 120, .compareExchange(forKey: -1, expected: nil, desired: 7),
+                .exchange(exchanged: false, original: 5)),
             recorded(1, 30, 40, .containsKey(-1), .flag(true)),
             recorded(3, 50, 150, .wrappingAdd(1, forKey: -1), .sum(6)),
             recorded(0, 110, 130, .removeValue(forKey: -1), .value(6)),
-            recorded(2, 200, 210, .compareExchange(forKey: -1, expected: nil, desired: nil), .exchange(exchanged: true, original: nil)),
+            recorded(
+                2, 200, 210, .compareExchange(forKey: -1, expected: nil, desired: nil),
+                .exchange(exchanged: true, original: nil)),
         ]
         let verdict = LinearizabilityChecker.checkRegister(history, initial: nil)
         guard case .linearizable(let order) = verdict else {
@@ -81,39 +87,64 @@ struct CheckerSelfTests {
     /// Two concurrent put-if-absent (or insert-if-absent compare-exchange) calls: exactly
     /// one may win (jcstress's classic litmus test).
     @Test func twoWinnersOfPutIfAbsentAreRejected() {
-        #expect(!isLinearizable([
-            recorded(0, 0, 50, .insertValue(1, forKey: 0), .insert(inserted: true, currentValue: 1)),
-            recorded(1, 10, 60, .insertValue(2, forKey: 0), .insert(inserted: true, currentValue: 2)),
-        ]))
-        #expect(!isLinearizable([
-            recorded(0, 0, 50, .compareExchange(forKey: 0, expected: nil, desired: 1), .exchange(exchanged: true, original: nil)),
-            recorded(1, 10, 60, .compareExchange(forKey: 0, expected: nil, desired: 2), .exchange(exchanged: true, original: nil)),
-        ]))
-        #expect(isLinearizable([
-            recorded(0, 0, 50, .insertValue(1, forKey: 0), .insert(inserted: true, currentValue: 1)),
-            recorded(1, 10, 60, .insertValue(2, forKey: 0), .insert(inserted: false, currentValue: 1)),
-        ]))
+        #expect(
+            !isLinearizable([
+                recorded(0, 0, 50, .insertValue(1, forKey: 0), .insert(inserted: true, currentValue: 1)),
+                recorded(1, 10, 60, .insertValue(2, forKey: 0), .insert(inserted: true, currentValue: 2)),
+            ]))
+        #expect(
+            !isLinearizable([
+                recorded(
+                    0, 0, 50, .compareExchange(forKey: 0, expected: nil, desired: 1),
+                    .exchange(exchanged: true, original: nil)),
+                recorded(
+                    1, 10, 60, .compareExchange(forKey: 0, expected: nil, desired: 2),
+                    .exchange(exchanged: true, original: nil)),
+            ]))
+        #expect(
+            isLinearizable([
+                recorded(0, 0, 50, .insertValue(1, forKey: 0), .insert(inserted: true, currentValue: 1)),
+                recorded(1, 10, 60, .insertValue(2, forKey: 0), .insert(inserted: false, currentValue: 1)),
+            ]))
     }
 
     /// Each compare-exchange form, judged against the register: nil -> nil may not succeed
     /// on a present key; e -> nil must remove; a failed e -> v must report the current value.
     @Test func compareExchangeFormsAreJudgedBySpecification() {
-        #expect(!isLinearizable([
-            recorded(0, 0, 10, .compareExchange(forKey: 2, expected: nil, desired: nil), .exchange(exchanged: true, original: nil)),
-        ], initial: 3))
-        #expect(!isLinearizable([
-            recorded(0, 0, 10, .compareExchange(forKey: 2, expected: 3, desired: nil), .exchange(exchanged: true, original: 3)),
-            recorded(0, 20, 30, .containsKey(2), .flag(true)),
-        ], initial: 3))
-        #expect(!isLinearizable([
-            recorded(0, 0, 10, .compareExchange(forKey: 2, expected: 4, desired: 9), .exchange(exchanged: false, original: 4)),
-        ], initial: 3))
-        #expect(isLinearizable([
-            recorded(0, 0, 10, .compareExchange(forKey: 2, expected: 3, desired: 9), .exchange(exchanged: true, original: 3)),
-            recorded(1, 5, 30, .compareExchange(forKey: 2, expected: 3, desired: 8), .exchange(exchanged: false, original: 9)),
-            recorded(0, 20, 40, .subscriptSet(2, nil), .done),
-            recorded(1, 50, 60, .subscriptGet(2), .value(nil)),
-        ], initial: 3))
+        #expect(
+            !isLinearizable(
+                [
+                    recorded(
+                        0, 0, 10, .compareExchange(forKey: 2, expected: nil, desired: nil),
+                        .exchange(exchanged: true, original: nil))
+                ], initial: 3))
+        #expect(
+            !isLinearizable(
+                [
+                    recorded(
+                        0, 0, 10, .compareExchange(forKey: 2, expected: 3, desired: nil),
+                        .exchange(exchanged: true, original: 3)),
+                    recorded(0, 20, 30, .containsKey(2), .flag(true)),
+                ], initial: 3))
+        #expect(
+            !isLinearizable(
+                [
+                    recorded(
+                        0, 0, 10, .compareExchange(forKey: 2, expected: 4, desired: 9),
+                        .exchange(exchanged: false, original: 4))
+                ], initial: 3))
+        #expect(
+            isLinearizable(
+                [
+                    recorded(
+                        0, 0, 10, .compareExchange(forKey: 2, expected: 3, desired: 9),
+                        .exchange(exchanged: true, original: 3)),
+                    recorded(
+                        1, 5, 30, .compareExchange(forKey: 2, expected: 3, desired: 8),
+                        .exchange(exchanged: false, original: 9)),
+                    recorded(0, 20, 40, .subscriptSet(2, nil), .done),
+                    recorded(1, 50, 60, .subscriptGet(2), .value(nil)),
+                ], initial: 3))
     }
 
     /// The initial value is the register's starting state.
@@ -148,9 +179,10 @@ struct CheckerSelfTests {
         var history: [RecordedOperation] = []
         for index in 0..<12 {
             let time = UInt64(index) * 1_000
-            history.append(index < 6
-                ? recorded(index % 3, time, time + 10, .value(forKey: 4), .value(10))
-                : recorded(index % 3, time, time + 10, .containsKey(4), .flag(true)))
+            history.append(
+                index < 6
+                    ? recorded(index % 3, time, time + 10, .value(forKey: 4), .value(10))
+                    : recorded(index % 3, time, time + 10, .containsKey(4), .flag(true)))
         }
         history.insert(recorded(5, 5_500, 5_900, .wrappingAdd(1, forKey: 4), .sum(11)), at: 6)
         history.insert(recorded(6, 5_600, 5_800, .wrappingAdd(1, forKey: 4), .sum(11)), at: 7)
@@ -167,10 +199,10 @@ struct CheckerSelfTests {
     /// minimal violation keeps the write that justifies the read and names the real culprit.
     @Test func minimalViolationKeepsJustifyingWrites() {
         let history = [
-            recorded(0, 0, 1_000, .value(forKey: 1), .value(7)),               // preempted read
+            recorded(0, 0, 1_000, .value(forKey: 1), .value(7)),  // preempted read
             recorded(1, 100, 200, .updateValue(7, forKey: 1), .value(nil)),
             recorded(2, 300, 400, .updateValue(8, forKey: 1), .value(7)),
-            recorded(1, 500, 600, .value(forKey: 1), .value(7)),               // stale: 8 was written
+            recorded(1, 500, 600, .value(forKey: 1), .value(7)),  // stale: 8 was written
         ]
         #expect(LinearizabilityChecker.checkRegister(history, initial: nil) == .notLinearizable)
         let (minimal, cut) = LinearizabilityChecker.minimalViolation(history, initial: nil)
@@ -183,18 +215,20 @@ struct CheckerSelfTests {
 
     /// At a cut, operations still running are pending: any result, effect optional.
     @Test func pendingOperationsAtACutMayOrMayNotTakeEffect() {
-        let write = recorded(0, 0, 1_000, .updateValue(5, forKey: 2), .value(42))   // result irrelevant while pending
+        let write = recorded(0, 0, 1_000, .updateValue(5, forKey: 2), .value(42))  // result irrelevant while pending
         let sawIt = recorded(1, 100, 200, .value(forKey: 2), .value(5))
         let missedIt = recorded(1, 100, 200, .value(forKey: 2), .value(nil))
         #expect(LinearizabilityChecker.checkRegister([write, sawIt], initial: nil, cut: 200) != .notLinearizable)
         #expect(LinearizabilityChecker.checkRegister([write, missedIt], initial: nil, cut: 200) != .notLinearizable)
-        #expect(LinearizabilityChecker.checkRegister([write, sawIt], initial: nil) == .notLinearizable,
-                "without the cut the write returned 42, which no order explains")
+        #expect(
+            LinearizabilityChecker.checkRegister([write, sawIt], initial: nil) == .notLinearizable,
+            "without the cut the write returned 42, which no order explains")
     }
 
     /// A search that runs out of budget says so instead of guessing.
     @Test func exhaustedBudgetIsInconclusive() {
-        let history = (0..<20).map { recorded($0, 0, 100, .wrappingAdd(1, forKey: 0), .sum(Int64(20 - $0))) }
+        let history =
+            (0..<20).map { recorded($0, 0, 100, .wrappingAdd(1, forKey: 0), .sum(Int64(20 - $0))) }
             + [recorded(0, 200, 210, .value(forKey: 0), .value(0))]
         #expect(LinearizabilityChecker.checkRegister(history, initial: nil, stepBudget: 50) == .inconclusive)
         #expect(LinearizabilityChecker.checkRegister(history, initial: nil) == .notLinearizable)

@@ -8,8 +8,10 @@ enum HistoryFormatter {
     /// Thread numbers >= `observerThread` are marked as the quiescent observer. With `cut`
     /// (the instant the violation became certain), operations still running then are marked
     /// pending: their results were not known yet and do not matter.
-    static func describe(_ history: [RecordedOperation], initial: Int64?, observerThread: Int = .max,
-                         cut: UInt64? = nil) -> String {
+    static func describe(
+        _ history: [RecordedOperation], initial: Int64?, observerThread: Int = .max,
+        cut: UInt64? = nil
+    ) -> String {
         guard let start = history.map(\.invocation).min(), let end = history.map(\.response).max() else {
             return "    (empty history)"
         }
@@ -31,18 +33,22 @@ enum HistoryFormatter {
         for recorded in sorted {
             let pending = cut.map { recorded.response > $0 } ?? false
             anyPending = anyPending || pending
-            lines.append("    " + pad(name(recorded.thread), 6) + padLeft("\(recorded.invocation - start)", 9)
-                         + padLeft("\(recorded.response - start)", 10) + "  \(recorded.operation) -> "
-                         + (pending ? "(pending)" : "\(recorded.result)"))
+            lines.append(
+                "    " + pad(name(recorded.thread), 6) + padLeft("\(recorded.invocation - start)", 9)
+                    + padLeft("\(recorded.response - start)", 10) + "  \(recorded.operation) -> "
+                    + (pending ? "(pending)" : "\(recorded.result)"))
         }
         if let cut, anyPending {
-            lines.append("    (pending: still running at \(cut - start), when the violation became certain; it may or may not have taken effect)")
+            lines.append(
+                "    (pending: still running at \(cut - start), when the violation became certain; it may or may not have taken effect)"
+            )
         }
         lines.append("    timeline (\(span) ns across):")
         for recorded in sorted {
             let from = column(recorded.invocation)
             let to = max(column(recorded.response), from)
-            let bar = String(repeating: " ", count: from) + "[" + String(repeating: "=", count: max(to - from - 1, 0))
+            let bar =
+                String(repeating: " ", count: from) + "[" + String(repeating: "=", count: max(to - from - 1, 0))
                 + (to > from ? "]" : "")
             lines.append("    " + pad(name(recorded.thread), 6) + "|" + pad(bar, width) + "|")
         }

@@ -45,18 +45,25 @@ enum LinearizabilityChecker {
     /// returned by then are pending, so their results are unknown and each may or may not
     /// have taken effect (Herlihy & Wing's completion of a history). Every operation must
     /// have been invoked by `cut`.
-    static func checkRegister(_ history: [RecordedOperation], initial: Int64?, cut: UInt64? = nil,
-                              stepBudget: Int = defaultStepBudget) -> LinearizabilityVerdict {
+    static func checkRegister(
+        _ history: [RecordedOperation], initial: Int64?, cut: UInt64? = nil,
+        stepBudget: Int = defaultStepBudget
+    ) -> LinearizabilityVerdict {
         let count = history.count
         if count == 0 { return .linearizable(order: []) }
-        precondition(Set(history.compactMap(\.operation.key)).count == 1 && history.allSatisfy { $0.operation.key != nil },
-                     "checkRegister takes single-key operations on one key")
+        precondition(
+            Set(history.compactMap(\.operation.key)).count == 1 && history.allSatisfy { $0.operation.key != nil },
+            "checkRegister takes single-key operations on one key")
         precondition(cut == nil || history.allSatisfy { $0.invocation <= cut! }, "operation invoked after the cut")
         let pending = history.map { cut != nil && $0.response > cut! }
 
         // Events in time order; at equal times calls come first (equal = overlapping).
         // Node 0 is the list head; node i + 1 is events[i].
-        struct Event { var time: UInt64; var isCall: Bool; var operation: Int }
+        struct Event {
+            var time: UInt64
+            var isCall: Bool
+            var operation: Int
+        }
         var events: [Event] = []
         events.reserveCapacity(2 * count)
         for (index, recorded) in history.enumerated() {
@@ -67,12 +74,16 @@ enum LinearizabilityChecker {
         }
         events.sort { ($0.time, $0.isCall ? 0 : 1) < ($1.time, $1.isCall ? 0 : 1) }
 
-        var next = Array(1...(2 * count)) + [-1]      // next[i]: node after node i, -1 = end
-        var previous = [-1] + Array(0..<(2 * count))   // previous[i]: node before node i
+        var next = Array(1...(2 * count)) + [-1]  // next[i]: node after node i, -1 = end
+        var previous = [-1] + Array(0..<(2 * count))  // previous[i]: node before node i
         var callNode = Array(repeating: 0, count: count)
         var returnNode = Array(repeating: 0, count: count)
         for (position, event) in events.enumerated() {
-            if event.isCall { callNode[event.operation] = position + 1 } else { returnNode[event.operation] = position + 1 }
+            if event.isCall {
+                callNode[event.operation] = position + 1
+            } else {
+                returnNode[event.operation] = position + 1
+            }
         }
         // Dancing links: unlinked nodes keep their own pointers, so relinking in reverse
         // order of unlinking restores the list exactly.
@@ -145,8 +156,10 @@ enum LinearizabilityChecker {
     /// Checks a whole history of single-key operations key by key (locality): it is
     /// linearizable iff every returned verdict is `.linearizable`. `initial` gives each
     /// key's starting value; keys not in it start absent.
-    static func checkMap(_ history: [RecordedOperation], initial: [Int64: Int64] = [:],
-                         stepBudget: Int = defaultStepBudget) -> [KeyResult] {
+    static func checkMap(
+        _ history: [RecordedOperation], initial: [Int64: Int64] = [:],
+        stepBudget: Int = defaultStepBudget
+    ) -> [KeyResult] {
         var byKey: [Int64: [RecordedOperation]] = [:]
         for recorded in history {
             guard let key = recorded.operation.key else {
@@ -155,8 +168,9 @@ enum LinearizabilityChecker {
             byKey[key, default: []].append(recorded)
         }
         return byKey.keys.sorted().map { key in
-            KeyResult(key: key, initial: initial[key], history: byKey[key]!,
-                      verdict: checkRegister(byKey[key]!, initial: initial[key], stepBudget: stepBudget))
+            KeyResult(
+                key: key, initial: initial[key], history: byKey[key]!,
+                verdict: checkRegister(byKey[key]!, initial: initial[key], stepBudget: stepBudget))
         }
     }
 
@@ -175,7 +189,9 @@ enum LinearizabilityChecker {
     ///    the writes that the culprit's result comes from, so the report shows why the value
     ///    is plausible and why the order (or a lost effect) makes it impossible.
     /// Returns the culprit and the fewest operations found, sorted by invocation, and `cut`.
-    static func minimalViolation(_ history: [RecordedOperation], initial: Int64?) -> (operations: [RecordedOperation], cut: UInt64) {
+    static func minimalViolation(_ history: [RecordedOperation], initial: Int64?) -> (
+        operations: [RecordedOperation], cut: UInt64
+    ) {
         let ordered = history.sorted { ($0.invocation, $0.response) < ($1.invocation, $1.response) }
         for culprit in history.sorted(by: { $0.response < $1.response }) {
             let cut = culprit.response
@@ -189,13 +205,19 @@ enum LinearizabilityChecker {
                 // Real time ignored (all concurrent), the context's results ignored (all
                 // pending: any result, effect optional): can any sequence of the context's
                 // effects lead to the culprit's result? (An inconclusive search counts as no.)
-                let unordered = context.map { operation in
-                    var copy = operation
-                    (copy.invocation, copy.response) = (0, 2)
-                    return copy
-                } + [RecordedOperation(thread: culprit.thread, operation: culprit.operation, result: culprit.result,
-                                       invocation: 0, response: 1)]
-                if case .linearizable = checkRegister(unordered, initial: initial, cut: 1, stepBudget: 200_000) { return true }
+                let unordered =
+                    context.map { operation in
+                        var copy = operation
+                        (copy.invocation, copy.response) = (0, 2)
+                        return copy
+                    } + [
+                        RecordedOperation(
+                            thread: culprit.thread, operation: culprit.operation, result: culprit.result,
+                            invocation: 0, response: 1)
+                    ]
+                if case .linearizable = checkRegister(unordered, initial: initial, cut: 1, stepBudget: 200_000) {
+                    return true
+                }
                 return false
             }
             // The culprit still running: its effect may be needed to explain the others.
@@ -203,7 +225,7 @@ enum LinearizabilityChecker {
             running.response = cut + 1
             var context = inCut
             context.remove(at: context.firstIndex(of: culprit)!)
-            guard linearizable(context + [running]) else { continue }   // another one returned at the same instant
+            guard linearizable(context + [running]) else { continue }  // another one returned at the same instant
             let reachable = culpritResultReachable(context)
             let shrinker = Shrinker<RecordedOperation>(
                 stillFails: { candidate in

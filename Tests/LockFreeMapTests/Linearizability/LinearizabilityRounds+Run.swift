@@ -1,13 +1,15 @@
+import Foundation
 // LinearizabilityRounds, running: starts the worker threads, plays each round's scripts
 // between two barriers, records every operation, and has thread 0 read each round key
 // while the others wait (the observer reads). Histories come back through ThreadSlots and
 // are checked after the join (LinearizabilityRounds+Check.swift).
 import _LockFreeMapTestSupport
-import Foundation
 
 extension LinearizabilityRounds {
     /// Runs `configuration` against maps from `makeMap` and checks every key history.
-    static func run(_ configuration: Configuration, makeMap: @escaping @Sendable () -> any MapUnderTest) async -> Outcome {
+    static func run(_ configuration: Configuration, makeMap: @escaping @Sendable () -> any MapUnderTest) async
+        -> Outcome
+    {
         precondition(configuration.maxOperationsPerKey <= 64, "keep key histories small for the search")
         let rounds = makeRounds(configuration)
         let mapCount = (configuration.rounds + configuration.roundsPerMap - 1) / configuration.roundsPerMap
@@ -21,8 +23,10 @@ extension LinearizabilityRounds {
         // Not released together by OSThreads: the workers meet at `barrier` before each round.
         await onOSThread {
             OSThreads.run(count: configuration.threads, startTogether: false) { thread in
-                var rng = SeededRandom(seed: TestKnobs.seed, salts: configuration.seed, UInt64(configuration.firstRound), UInt64(thread))
-                let preemption = meanInterval > 0
+                var rng = SeededRandom(
+                    seed: TestKnobs.seed, salts: configuration.seed, UInt64(configuration.firstRound), UInt64(thread))
+                let preemption =
+                    meanInterval > 0
                     ? PreemptionTimer(intervalMicroseconds: meanInterval / 2 + rng.index(below: meanInterval + 1))
                     : nil
                 var perRound: [[RecordedOperation]] = []
@@ -42,7 +46,9 @@ extension LinearizabilityRounds {
                         }
                         recorder.record(step.operation, on: map)
                         for _ in 0..<step.fillers {
-                            map.updateValue(Int64(fillerCounter), forKey: fillerKey(map: mapIndex, thread: thread, counter: fillerCounter))
+                            map.updateValue(
+                                Int64(fillerCounter),
+                                forKey: fillerKey(map: mapIndex, thread: thread, counter: fillerCounter))
                             fillerCounter += 1
                         }
                     }

@@ -1,3 +1,4 @@
+import Foundation
 // LinearizabilityRounds: runs many short concurrent rounds against a map, records every
 // single-key operation with timestamps, and checks each round key by key.
 //
@@ -21,7 +22,6 @@
 // Scripts depend only on the seed, so LOCKFREEMAP_SEED replays the same operations; the
 // interleaving comes from the OS scheduler and is not replayed.
 import _LockFreeMapTestSupport
-import Foundation
 
 /// Concurrent linearizability rounds: configuration, execution and checking.
 enum LinearizabilityRounds {
@@ -141,19 +141,24 @@ enum LinearizabilityRounds {
     /// The rounds of `configuration`, fixed by the run seed.
     static func makeRounds(_ configuration: Configuration) -> [Round] {
         (0..<configuration.rounds).map { index in
-            var rng = SeededRandom(seed: TestKnobs.seed, salts: configuration.seed, UInt64(configuration.firstRound + index))
+            var rng = SeededRandom(
+                seed: TestKnobs.seed, salts: configuration.seed, UInt64(configuration.firstRound + index))
             let keyCount = Int.random(in: configuration.keysPerRound, using: &rng)
             let keys = Array(configuration.keyUniverse.shuffled(using: &rng).prefix(keyCount))
-            let generator = MapOperationGenerator(keys: keys, hotKeys: [], values: configuration.values,
-                                                  percentAnyValue: 0, weights: configuration.weights)
+            let generator = MapOperationGenerator(
+                keys: keys, hotKeys: [], values: configuration.values,
+                percentAnyValue: 0, weights: configuration.weights)
             let scripts = (0..<configuration.threads).map { _ in
                 (0..<Int.random(in: configuration.operationsPerThread, using: &rng)).map { _ in
-                    let pause: Step.Pause = switch rng.index(below: 10) {
-                    case 0..<5: .none
-                    case 5..<8: .spin(rng.index(below: 400))
-                    default: .yield
-                    }
-                    let fillers = configuration.fillerInsertsPerStep > 0 ? rng.index(below: configuration.fillerInsertsPerStep + 1) : 0
+                    let pause: Step.Pause =
+                        switch rng.index(below: 10) {
+                        case 0..<5: .none
+                        case 5..<8: .spin(rng.index(below: 400))
+                        default: .yield
+                        }
+                    let fillers =
+                        configuration.fillerInsertsPerStep > 0
+                        ? rng.index(below: configuration.fillerInsertsPerStep + 1) : 0
                     return Step(pause: pause, operation: generator.next(using: &rng), fillers: fillers)
                 }
             }
@@ -166,6 +171,7 @@ enum LinearizabilityRounds {
     /// values and small numbers) while fewer than 2^25 maps are used.
     static func fillerKey(map mapIndex: Int, thread: Int, counter: Int) -> Int64 {
         precondition(mapIndex < 1 << 25 && thread < 1 << 8 && counter < 1 << 28, "filler key fields overflow")
-        return Int64(bitPattern: 0x4000_0000_0000_0000 | UInt64(mapIndex) << 36 | UInt64(thread) << 28 | UInt64(counter))
+        return Int64(
+            bitPattern: 0x4000_0000_0000_0000 | UInt64(mapIndex) << 36 | UInt64(thread) << 28 | UInt64(counter))
     }
 }

@@ -1,5 +1,5 @@
-import _LockFreeMapTestSupport
 import LockFreeMap
+import _LockFreeMapTestSupport
 
 /// The churn workload of the memory test and the verdict on its resident-memory curve. It runs
 /// inside an exit-test child process (see `MemoryTests`), so the curve belongs to this workload
@@ -57,28 +57,30 @@ enum ChurnMemoryProbe {
         let failures = ThreadSlots<[String]>(count: plan.writerCount + 1)
         let writersDone = StressCounters(count: 1)
         let sampleEvery = max(1, plan.stepsPerWriter / plan.sampleCount)
-        var bodies: [@Sendable () -> Void] = (0 ..< plan.writerCount).map { writer in {
-            var found: [String] = []
-            var taken: [Int] = []
-            taken.reserveCapacity(plan.sampleCount + 1)
-            for step in 0 ..< plan.stepsPerWriter {
-                let key = Int64(step * plan.writerCount + writer)
-                map.updateValue(key &* 3, forKey: key)
-                if step >= plan.window {
-                    let old = key - Int64(plan.window * plan.writerCount)
-                    let removed = map.removeValue(forKey: old)
-                    if removed != old &* 3, found.count < 5 {
-                        found.append("writer \(writer): removing \(old) returned \(String(describing: removed))")
+        var bodies: [@Sendable () -> Void] = (0..<plan.writerCount).map { writer in
+            {
+                var found: [String] = []
+                var taken: [Int] = []
+                taken.reserveCapacity(plan.sampleCount + 1)
+                for step in 0..<plan.stepsPerWriter {
+                    let key = Int64(step * plan.writerCount + writer)
+                    map.updateValue(key &* 3, forKey: key)
+                    if step >= plan.window {
+                        let old = key - Int64(plan.window * plan.writerCount)
+                        let removed = map.removeValue(forKey: old)
+                        if removed != old &* 3, found.count < 5 {
+                            found.append("writer \(writer): removing \(old) returned \(String(describing: removed))")
+                        }
+                    }
+                    if writer == 0, step % sampleEvery == sampleEvery - 1 {
+                        taken.append(StressResidentMemory.bytes() ?? 0)
                     }
                 }
-                if writer == 0, step % sampleEvery == sampleEvery - 1 {
-                    taken.append(StressResidentMemory.bytes() ?? 0)
-                }
+                writersDone[0].pointee.wrappingAdd(1, ordering: .releasing)
+                if writer == 0 { samples[0] = taken }
+                failures[writer] = found
             }
-            writersDone[0].pointee.wrappingAdd(1, ordering: .releasing)
-            if writer == 0 { samples[0] = taken }
-            failures[writer] = found
-        } }
+        }
         // A reader looking up recent keys, so that reclamation runs against concurrent readers
         // (a reader pinning old memory is exactly what can keep garbage alive).
         bodies.append {
@@ -102,7 +104,7 @@ enum ChurnMemoryProbe {
             outcome.failures.append("could not sample /proc/self/statm")
             return outcome
         }
-        outcome.plateau = outcome.samples[quarter ..< 2 * quarter].max()!
+        outcome.plateau = outcome.samples[quarter..<2 * quarter].max()!
         outcome.growth = max(0, outcome.samples[(2 * quarter)...].max()! - outcome.plateau)
         outcome.bound = max(plan.allowedGrowthBytes, outcome.plateau / 10)
         return outcome

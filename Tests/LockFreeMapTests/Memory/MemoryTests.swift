@@ -1,6 +1,6 @@
-import _LockFreeMapTestSupport
 import LockFreeMap
 import Testing
+import _LockFreeMapTestSupport
 
 extension StressSuite {
     /// Memory: resident memory levels off under endless churn (removed entries are reclaimed
@@ -13,16 +13,19 @@ extension StressSuite {
         // earlier, with a concurrent reader. The map's size is constant, so resident memory must
         // level off; a map that frees removed entries only at deinit (or never) grows linearly.
         // Runs in a child process (an exit test) so other tests' allocations do not blur the curve.
-        @Test("Churn on ever-new keys: resident memory levels off",
-              .disabled(if: TestKnobs.isInstrumented,
-                        "sanitizers and valgrind keep freed memory in quarantine and shadow memory"))
+        @Test(
+            "Churn on ever-new keys: resident memory levels off",
+            .disabled(
+                if: TestKnobs.isInstrumented,
+                "sanitizers and valgrind keep freed memory in quarantine and shadow memory"))
         func churnResidentMemoryLevelsOff() async {
             let result = await #expect(processExitsWith: .success, observing: [\.standardOutputContent]) {
                 let outcome = ChurnMemoryProbe.run()
                 let mib = ChurnMemoryProbe.Outcome.mebibytes
                 print("resident MiB per sample: \(outcome.curve)")
-                print("plateau \(mib(outcome.plateau)) MiB, second half rose \(mib(outcome.growth)) MiB, "
-                      + "bound \(mib(outcome.bound)) MiB")
+                print(
+                    "plateau \(mib(outcome.plateau)) MiB, second half rose \(mib(outcome.growth)) MiB, "
+                        + "bound \(mib(outcome.bound)) MiB")
                 for failure in outcome.failures { print("failure: \(failure)") }
                 // The verdict goes out as text: a failing exit status would discard the report.
                 print(outcome.passed ? "verdict: levelled off" : "verdict: FAILED")

@@ -1,11 +1,11 @@
+import Foundation
+@_spi(Testing) import LockFreeMap
+import Testing
 // Memory tests of the map itself, each in a child process (an exit test): removed entries
 // are reclaimed while the map lives, and released maps return every page and their resident
 // memory. (Moved from Core/StructureTests.swift; the churn curve and the valgrind/ASan release
 // tests are in MemoryTests.swift and ReleaseTests.swift.)
 import _LockFreeMapTestSupport
-import Foundation
-import Testing
-@_spi(Testing) import LockFreeMap
 
 @Suite(.serialized) struct ReclamationTests {
     /// Removed entries are reclaimed while the map lives: churning over ever-new keys
@@ -59,8 +59,10 @@ import Testing
     /// Maps created and released repeatedly return their memory (no growth of the
     /// process's resident size across many maps). In a child process (an exit test), so
     /// that tests running in parallel do not move the measurement.
-    @Test(.disabled(if: TestKnobs.isThreadSanitizer || TestKnobs.isAddressSanitizer,
-                    "sanitizers keep freed memory in quarantine and shadow memory"))
+    @Test(
+        .disabled(
+            if: TestKnobs.isThreadSanitizer || TestKnobs.isAddressSanitizer,
+            "sanitizers keep freed memory in quarantine and shadow memory"))
     func releasedMapsReturnTheirMemory() async {
         await #expect(processExitsWith: .success) {
             // /proc/self/statm's resident pages times the page size on Linux (task_info on Darwin).

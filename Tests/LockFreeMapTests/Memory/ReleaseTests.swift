@@ -1,6 +1,6 @@
-import _LockFreeMapTestSupport
 import LockFreeMap
 import Testing
+import _LockFreeMapTestSupport
 
 extension StressSuite.Memory {
     // Stresses: deinit of maps in every shape (empty, pre-sized and unused, grown and full,
@@ -16,18 +16,18 @@ extension StressSuite.Memory {
         }
         do {
             let grown = LockFreeInt64Map()
-            for key in 0 ..< Int64(entries) { grown[key] = ~key }
+            for key in 0..<Int64(entries) { grown[key] = ~key }
             #expect(grown.count == entries)
             #expect(grown[Int64(entries - 1)] == ~Int64(entries - 1))
             // Dropped while full: deinit must free every entry and table.
         }
         do {
             let cleared = LockFreeInt64Map()
-            for key in 0 ..< Int64(entries) { cleared.insertValue(key, forKey: key &* 7_919) }
+            for key in 0..<Int64(entries) { cleared.insertValue(key, forKey: key &* 7_919) }
             cleared.removeAll()
             #expect(cleared.count == 0)
-            for key in 0 ..< Int64(entries / 2) { cleared.updateValue(key, forKey: -key) }
-            for key in 0 ..< Int64(entries / 4) { cleared.removeValue(forKey: -key) }
+            for key in 0..<Int64(entries / 2) { cleared.updateValue(key, forKey: -key) }
+            for key in 0..<Int64(entries / 4) { cleared.removeValue(forKey: -key) }
             #expect(cleared.count == entries / 2 - entries / 4)
         }
     }
@@ -43,20 +43,22 @@ extension StressSuite.Memory {
         let map = LockFreeInt64Map()
         let writersDone = StressCounters(count: 1)
         let strayKeysSeen = await onOSThread { () -> Int in
-            let visits = ThreadSlots<Int>(count: 1) // the reader's count of stray keys
-            var bodies: [@Sendable () -> Void] = (0 ..< 2).map { writer in {
-                var random = SeededRandom(seed: seed, salts: UInt64(writer))
-                for _ in 0 ..< steps {
-                    let key = Int64(random.index(below: keySpace))
-                    switch random.index(below: 4) {
-                    case 0: map.removeValue(forKey: key)
-                    case 1: map.wrappingAdd(1, forKey: key)
-                    case 2: map.updateValue(key, forKey: key)
-                    default: map.insertValue(key, forKey: key)
+            let visits = ThreadSlots<Int>(count: 1)  // the reader's count of stray keys
+            var bodies: [@Sendable () -> Void] = (0..<2).map { writer in
+                {
+                    var random = SeededRandom(seed: seed, salts: UInt64(writer))
+                    for _ in 0..<steps {
+                        let key = Int64(random.index(below: keySpace))
+                        switch random.index(below: 4) {
+                        case 0: map.removeValue(forKey: key)
+                        case 1: map.wrappingAdd(1, forKey: key)
+                        case 2: map.updateValue(key, forKey: key)
+                        default: map.insertValue(key, forKey: key)
+                        }
                     }
+                    writersDone[0].pointee.wrappingAdd(1, ordering: .releasing)
                 }
-                writersDone[0].pointee.wrappingAdd(1, ordering: .releasing)
-            } }
+            }
             bodies.append {
                 var strays = 0
                 repeat {
@@ -71,7 +73,7 @@ extension StressSuite.Memory {
         var visited = 0
         map.forEach { key, _ in
             visited += 1
-            #expect((0 ..< Int64(keySpace)).contains(key))
+            #expect((0..<Int64(keySpace)).contains(key))
         }
         #expect(map.count == visited)
         map.removeAll()

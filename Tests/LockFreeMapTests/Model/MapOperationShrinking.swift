@@ -5,10 +5,13 @@
 /// Shrinker configuration for `[MapOperation]`.
 enum MapOperationShrinking {
     /// A shrinker for operation sequences that fail `stillFails`.
-    static func shrinker(maxEvaluations: Int = 4_000, timeLimit: Duration = .seconds(30),
-                         stillFails: @escaping ([MapOperation]) -> Bool) -> Shrinker<MapOperation> {
-        Shrinker(stillFails: stillFails, simplerElements: simpler(than:), rewrites: keyRenamings(of:),
-                 maxEvaluations: maxEvaluations, timeLimit: timeLimit)
+    static func shrinker(
+        maxEvaluations: Int = 4_000, timeLimit: Duration = .seconds(30),
+        stillFails: @escaping ([MapOperation]) -> Bool
+    ) -> Shrinker<MapOperation> {
+        Shrinker(
+            stillFails: stillFails, simplerElements: simpler(than:), rewrites: keyRenamings(of:),
+            maxEvaluations: maxEvaluations, timeLimit: timeLimit)
     }
 
     /// The same kind of operation with one key or value argument moved toward 0.
@@ -60,10 +63,11 @@ enum MapOperationShrinking {
         }
         // The most complicated keys first: renaming them gains the most.
         order.sort { Int64Simplicity.rank($0) > Int64Simplicity.rank($1) }
-        return AnySequence(order.lazy.flatMap { key in
-            Int64Simplicity.simpler(than: key).lazy.filter { !used.contains($0) }.map { target in
-                operations.map { $0.key == key ? $0.withKey(target) : $0 }
-            }
-        })
+        return AnySequence(
+            order.lazy.flatMap { key in
+                Int64Simplicity.simpler(than: key).lazy.filter { !used.contains($0) }.map { target in
+                    operations.map { $0.key == key ? $0.withKey(target) : $0 }
+                }
+            })
     }
 }

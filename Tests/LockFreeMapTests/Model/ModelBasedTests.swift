@@ -1,3 +1,5 @@
+import LockFreeMap
+import Testing
 // Model-based property tests: seeded random sequences of every API operation are applied to
 // LockFreeInt64Map and to a `[Int64: Int64]` model; every result and the final contents must
 // agree. What this proves (single-threaded): each operation implements docs/API.md's sequential
@@ -7,8 +9,6 @@
 // Replay: the failure message names the seed; LOCKFREEMAP_SEED=<n> regenerates the same
 // sequences. LOCKFREEMAP_LONG=1 runs many more and longer sequences.
 import _LockFreeMapTestSupport
-import LockFreeMap
-import Testing
 
 @Suite("Model-based: map vs [Int64: Int64]")
 struct ModelBasedTests {
@@ -37,7 +37,8 @@ struct ModelBasedTests {
         let scale = TestKnobs.scaled(short: 1, long: 3)
         for run in 0..<runs {
             var rng = SeededRandom(seed: TestKnobs.seed, salts: 2, UInt64(run))
-            let grow = MapOperationGenerator.wide(distinctKeys: 20_000, weights: MapOperationGenerator.growingWeights, using: &rng)
+            let grow = MapOperationGenerator.wide(
+                distinctKeys: 20_000, weights: MapOperationGenerator.growingWeights, using: &rng)
             var churn = grow
             churn.weights = MapOperationGenerator.balancedWeights.filter { ![.removeAll, .forEach].contains($0.kind) }
             var drain = grow

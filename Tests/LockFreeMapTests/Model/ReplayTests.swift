@@ -1,8 +1,8 @@
+import Testing
 // Replay machinery. What this proves: a seed fixes every generated sequence and round script
 // (so LOCKFREEMAP_SEED=<n> reproduces a failure's operations), salts give independent
 // streams, and the seed variable accepts decimal and hexadecimal.
 import _LockFreeMapTestSupport
-import Testing
 
 @Suite("Model-based: seeds and replay")
 struct ReplayTests {
@@ -35,7 +35,9 @@ struct ReplayTests {
         let first = LinearizabilityRounds.makeRounds(configuration)
         let second = LinearizabilityRounds.makeRounds(configuration)
         #expect(first.map(\.keys) == second.map(\.keys))
-        #expect(first.map { $0.scripts.map { $0.map(\.operation) } } == second.map { $0.scripts.map { $0.map(\.operation) } })
+        #expect(
+            first.map { $0.scripts.map { $0.map(\.operation) } }
+                == second.map { $0.scripts.map { $0.map(\.operation) } })
     }
 
     /// LOCKFREEMAP_SEED is read as decimal or 0x-hexadecimal; anything else is rejected.

@@ -1,9 +1,9 @@
+import Testing
 // Self-tests of the model-test machinery. What this proves: the model runner does detect a
 // wrong map, and the shrinker reduces a random failing sequence (hundreds of operations) to
 // the essential two, with keys and values simplified to 0, so that real failures arrive as
 // short, readable, pasteable sequences.
 import _LockFreeMapTestSupport
-import Testing
 
 @Suite("Model-based: shrinker self-tests")
 struct ShrinkerTests {
@@ -19,16 +19,20 @@ struct ShrinkerTests {
                 found = (operations, divergence)
             }
         }
-        let (operations, divergence) = try #require(found, "the broken map passed 200 sequences; \(TestKnobs.replayHint)")
+        let (operations, divergence) = try #require(
+            found, "the broken map passed 200 sequences; \(TestKnobs.replayHint)")
 
         let outcome = ModelRunner.shrink(operations, divergence: divergence, makeMap: makeMap)
         let minimal = outcome.minimal
-        let report = ModelFailureReport.text(context: "shrinker self-test", originalCount: operations.count,
-                                             outcome: outcome, divergence: ModelRunner.firstDivergence(of: minimal, makeMap: makeMap))
+        let report = ModelFailureReport.text(
+            context: "shrinker self-test", originalCount: operations.count,
+            outcome: outcome, divergence: ModelRunner.firstDivergence(of: minimal, makeMap: makeMap))
         #expect(!outcome.ranOutOfBudget, Comment(rawValue: report))
-        #expect(ModelRunner.firstDivergence(of: minimal, makeMap: makeMap) != nil, "the minimal sequence must still fail")
-        #expect(ModelRunner.firstDivergence(of: minimal) { LockedReferenceMap() } == nil,
-                "the minimal sequence must pass on a correct map")
+        #expect(
+            ModelRunner.firstDivergence(of: minimal, makeMap: makeMap) != nil, "the minimal sequence must still fail")
+        #expect(
+            ModelRunner.firstDivergence(of: minimal) { LockedReferenceMap() } == nil,
+            "the minimal sequence must pass on a correct map")
         #expect(minimal.count == 2, Comment(rawValue: report))
         #expect(minimal.last == .removeValue(forKey: 0), Comment(rawValue: report))
         #expect(minimal.first?.key == 0, Comment(rawValue: report))

@@ -19,12 +19,14 @@ enum CodeLocation {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             let range = fields.first?.split(separator: "-") ?? []
             guard fields.count >= 6, range.count == 2,
-                  let start = UInt(range[0], radix: 16), let end = UInt(range[1], radix: 16),
-                  let fileOffset = UInt(fields[2], radix: 16),
-                  (start ..< end).contains(address) else { continue }
+                let start = UInt(range[0], radix: 16), let end = UInt(range[1], radix: 16),
+                let fileOffset = UInt(fields[2], radix: 16),
+                (start..<end).contains(address)
+            else { continue }
             let path = fields[5...].joined(separator: " ")
             let library = path.split(separator: "/").last.map(String.init) ?? path
-            let system = library.hasPrefix("libc.so") || library.hasPrefix("ld-linux") || library.hasPrefix("libclang_rt")
+            let system =
+                library.hasPrefix("libc.so") || library.hasPrefix("ld-linux") || library.hasPrefix("libclang_rt")
             return ("\(library)+0x\(String(address - start + fileOffset, radix: 16))", system)
         }
         return ("unmapped 0x\(String(address, radix: 16))", false)
@@ -40,7 +42,7 @@ enum CodeLocation {
         while true {
             let length = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             guard length > 0 else { break }
-            bytes.append(contentsOf: chunk[0 ..< length])
+            bytes.append(contentsOf: chunk[0..<length])
         }
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -53,12 +55,14 @@ enum CodeLocation {
     static func locate(_ address: UInt) -> (String, Bool) {
         var info = Dl_info()
         guard let pointer = UnsafeRawPointer(bitPattern: address), dladdr(pointer, &info) != 0,
-              let name = info.dli_fname, let base = info.dli_fbase else {
+            let name = info.dli_fname, let base = info.dli_fbase
+        else {
             return ("unmapped 0x\(String(address, radix: 16))", false)
         }
         let path = String(cString: name)
         let library = path.split(separator: "/").last.map(String.init) ?? path
-        let system = path.hasPrefix("/usr/lib/system/") || path.hasPrefix("/usr/lib/dyld")
+        let system =
+            path.hasPrefix("/usr/lib/system/") || path.hasPrefix("/usr/lib/dyld")
             || library.hasPrefix("libSystem") || library.hasPrefix("libclang_rt")
         return ("\(library)+0x\(String(address - UInt(bitPattern: base), radix: 16))", system)
     }

@@ -1,6 +1,6 @@
-import _LockFreeMapTestSupport
 import LockFreeMap
 import Testing
+import _LockFreeMapTestSupport
 
 extension StressSuite {
     /// Lock-freedom made observable: one worker at a time is frozen at an arbitrary instruction
@@ -15,9 +15,11 @@ extension StressSuite {
     /// safe points, so pauses no longer land at arbitrary instructions, and it does not see the
     /// Synchronization module's `Mutex` on Linux, so the negative control reports false races.
     /// The plain debug run and the AddressSanitizer run (`.ci/asan.sh`) cover these tests.
-    @Suite("Progress under a paused thread",
-           .disabled(if: TestKnobs.isThreadSanitizer,
-                     "TSan defers signals to safe points and cannot see Mutex (see the suite's doc comment)"))
+    @Suite(
+        "Progress under a paused thread",
+        .disabled(
+            if: TestKnobs.isThreadSanitizer,
+            "TSan defers signals to safe points and cannot see Mutex (see the suite's doc comment)"))
     struct Progress {
         /// Summarizes observations for a failure message or the log.
         static func summary(_ observations: [PauseObservation]) -> String {
@@ -25,7 +27,9 @@ extension StressSuite {
             let undelivered = observations.filter { !$0.delivered }.count
             let overran = observations.filter { $0.delivered && !$0.windowInsidePause }.count
             let excused = observations.filter { $0.delivered && $0.windowInsidePause && $0.inSystemLibrary }.count
-            let starved = observations.filter { $0.delivered && $0.windowInsidePause && !$0.inSystemLibrary && $0.othersStarved }.count
+            let starved = observations.filter {
+                $0.delivered && $0.windowInsidePause && !$0.inSystemLibrary && $0.othersStarved
+            }.count
             let least = counted.map(\.othersProgress).min() ?? 0
             return "\(observations.count) pauses: \(counted.count) counted (fewest ops by the others: \(least)), "
                 + "\(excused) excused (victim in the C library), \(starved) excused (others not scheduled), "
@@ -37,10 +41,13 @@ extension StressSuite {
         static func expectProgressDuringEveryPause(_ observations: [PauseObservation], target: Int) {
             let counted = observations.filter(\.counts)
             print("[progress] \(summary(observations))")
-            #expect(counted.count * 2 >= target,
-                    "too few pauses could be measured: \(summary(observations)); \(TestKnobs.replayHint)")
+            #expect(
+                counted.count * 2 >= target,
+                "too few pauses could be measured: \(summary(observations)); \(TestKnobs.replayHint)")
             let stalls = counted.filter(\.isStall)
-            #expect(stalls.isEmpty, """
+            #expect(
+                stalls.isEmpty,
+                """
                 the other workers completed no operation while one was paused (not lock-free):
                 \(stalls.map(\.description).joined(separator: "\n"))
                 \(summary(observations)); \(TestKnobs.replayHint)
@@ -92,8 +99,9 @@ extension StressSuite {
                 PauseHarness.run(configuration) { MutexDictionaryProgressSubject() }
             }
             print("[progress control] \(Self.summary(observations))")
-            #expect(observations.contains { $0.isStall },
-                    "no stall detected against a blocking map: \(Self.summary(observations)); \(TestKnobs.replayHint)")
+            #expect(
+                observations.contains { $0.isStall },
+                "no stall detected against a blocking map: \(Self.summary(observations)); \(TestKnobs.replayHint)")
         }
 
         // Stresses the harness the other way: against a trivially lock-free subject whose writes

@@ -1,3 +1,5 @@
+import _LockFreeMapTestSupport
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import _LockFreeMapTestSupport
 
 /// What the pause harness's workers do.
 enum PauseWorkload: Sendable {
@@ -93,39 +94,47 @@ struct PauseObservation: Sendable, CustomStringConvertible {
 enum PauseHarness {
     /// Runs the configured rounds against subjects made by `makeSubject` and returns every
     /// observation. Blocks the calling thread (call it inside `onOSThread`).
-    static func run(_ configuration: PauseHarnessConfiguration,
-                    makeSubject: @Sendable () -> any ProgressSubject) -> [PauseObservation] {
+    static func run(
+        _ configuration: PauseHarnessConfiguration,
+        makeSubject: @Sendable () -> any ProgressSubject
+    ) -> [PauseObservation] {
         PauseSignal.install()
         PauseSignal.setPauseLength(nanoseconds: configuration.pauseNanoseconds)
         var observations: [PauseObservation] = []
         var random = SeededRandom(seed: configuration.seed, salts: UInt64(1_000))
-        for round in 0 ..< configuration.rounds {
+        for round in 0..<configuration.rounds {
             let subject = makeSubject()
             if configuration.workload == .mixed {
-                for key in 0 ..< Int64(2_048) { subject.updateValue(key, forKey: key) }
+                for key in 0..<Int64(2_048) { subject.updateValue(key, forKey: key) }
             }
             let progress = StressCounters(count: configuration.workerCount)
             let threadIDs = StressCounters(count: configuration.workerCount)
             let stop = StressFlag()
-            let workers = OSThreads((0 ..< configuration.workerCount).map { worker in {
-                threadIDs[worker].pointee.store(currentThreadID(), ordering: .releasing)
-                work(subject, worker: worker, configuration: configuration,
-                     stream: round * 64 + worker, progress: progress, stop: stop)
-            } })
-            let team = PauseTeam(threads: workers, statPaths: (0 ..< configuration.workerCount).map { worker in
-                while threadIDs[worker].pointee.load(ordering: .acquiring) == 0 { sched_yield() }
-                return ThreadActivity.stateSource(threadID: threadIDs[worker].pointee.load(ordering: .acquiring))
-            }, progress: progress)
-            sleep(nanoseconds: 5_000_000) // let the workers get going (and the map start growing)
+            let workers = OSThreads(
+                (0..<configuration.workerCount).map { worker in
+                    {
+                        threadIDs[worker].pointee.store(currentThreadID(), ordering: .releasing)
+                        work(
+                            subject, worker: worker, configuration: configuration,
+                            stream: round * 64 + worker, progress: progress, stop: stop)
+                    }
+                })
+            let team = PauseTeam(
+                threads: workers,
+                statPaths: (0..<configuration.workerCount).map { worker in
+                    while threadIDs[worker].pointee.load(ordering: .acquiring) == 0 { sched_yield() }
+                    return ThreadActivity.stateSource(threadID: threadIDs[worker].pointee.load(ordering: .acquiring))
+                }, progress: progress)
+            sleep(nanoseconds: 5_000_000)  // let the workers get going (and the map start growing)
             // Pause until enough pauses count (excused or spoiled ones do not), within a budget.
             var counted = 0
-            for _ in 0 ..< configuration.pausesPerRound * 3 where counted < configuration.pausesPerRound {
+            for _ in 0..<configuration.pausesPerRound * 3 where counted < configuration.pausesPerRound {
                 let victim = random.index(below: configuration.workerCount)
                 let observation = observePause(of: victim, in: team, configuration: configuration)
                 observations.append(observation)
                 if observation.counts { counted += 1 }
                 if configuration.stopAtFirstStall, observation.isStall { break }
-                sleep(nanoseconds: 5_000_000) // the victim runs normally for a while between pauses
+                sleep(nanoseconds: 5_000_000)  // the victim runs normally for a while between pauses
             }
             stop.raise()
             workers.join()
@@ -136,8 +145,10 @@ enum PauseHarness {
 
     /// One worker's loop: operations until `stop`, counting each completed one. It allocates
     /// nothing itself (the generator is a value; the counter was allocated up front).
-    private static func work(_ subject: any ProgressSubject, worker: Int, configuration: PauseHarnessConfiguration,
-                             stream: Int, progress: StressCounters, stop: StressFlag) {
+    private static func work(
+        _ subject: any ProgressSubject, worker: Int, configuration: PauseHarnessConfiguration,
+        stream: Int, progress: StressCounters, stop: StressFlag
+    ) {
         PauseSignal.unblockOnCurrentThread()
         var random = SeededRandom(seed: configuration.seed, salts: UInt64(stream))
         var completed = 0
@@ -148,7 +159,7 @@ enum PauseHarness {
             case .mixed:
                 let key = Int64(random.index(below: 4_096))
                 switch random.index(below: 10) {
-                case 0 ..< 5: _ = subject.value(forKey: key)
+                case 0..<5: _ = subject.value(forKey: key)
                 case 5, 6: subject.insertValue(key, forKey: key)
                 case 7, 8: subject.removeValue(forKey: key)
                 default: subject.wrappingAdd(1, forKey: key)
@@ -156,13 +167,13 @@ enum PauseHarness {
             case .growth:
                 if random.index(below: 4) != 0 {
                     subject.insertValue(nextFreshKey, forKey: nextFreshKey)
-                    nextFreshKey += Int64(configuration.workerCount) // workers' keys are disjoint
+                    nextFreshKey += Int64(configuration.workerCount)  // workers' keys are disjoint
                 } else {
                     _ = subject.value(forKey: Int64(random.index(below: Int(nextFreshKey) + 1)))
                 }
             }
             completed += 1
-            counter.pointee.store(completed, ordering: .relaxed) // only this worker writes it
+            counter.pointee.store(completed, ordering: .relaxed)  // only this worker writes it
         }
     }
 
@@ -184,21 +195,26 @@ enum PauseHarness {
 
         /// Whether every worker but `excluded` is runnable (state 'R') right now.
         func allRunnable(excluding excluded: Int) -> Bool {
-            statPaths.indices.allSatisfy { $0 == excluded || ThreadActivity.state(of: statPaths[$0]) == UInt8(ascii: "R") }
+            statPaths.indices.allSatisfy {
+                $0 == excluded || ThreadActivity.state(of: statPaths[$0]) == UInt8(ascii: "R")
+            }
         }
     }
 
     /// Pauses `victim` once and measures the others' progress inside the pause.
-    private static func observePause(of victim: Int, in team: PauseTeam,
-                                     configuration: PauseHarnessConfiguration) -> PauseObservation {
+    private static func observePause(
+        of victim: Int, in team: PauseTeam,
+        configuration: PauseHarnessConfiguration
+    ) -> PauseObservation {
         let workers = team.threads
         let progress = team.progress
         let enteredBefore = PauseSignal.enteredCount
         let exitedBefore = PauseSignal.exitedCount
         precondition(enteredBefore == exitedBefore, "a previous pause is still in progress")
-        var observation = PauseObservation(victim: victim, delivered: false, windowInsidePause: false,
-                                           othersProgress: 0, windowNanoseconds: 0, location: "?",
-                                           inSystemLibrary: false)
+        var observation = PauseObservation(
+            victim: victim, delivered: false, windowInsidePause: false,
+            othersProgress: 0, windowNanoseconds: 0, location: "?",
+            inSystemLibrary: false)
         precondition(PauseSignal.pause(workers.handles[victim]), "pthread_kill failed")
         let sentAt = now()
         while PauseSignal.enteredCount == enteredBefore, now() - sentAt < 1_000_000_000 {
@@ -218,7 +234,8 @@ enum PauseHarness {
             if observation.othersProgress == 0 {
                 // Blocked on a lock, the others sleep ('S'); spinning on one, they burn CPU.
                 // Runnable with next to no CPU means the scheduler gave them none: no verdict.
-                observation.othersStarved = observation.othersCPUNanoseconds < 1_000_000
+                observation.othersStarved =
+                    observation.othersCPUNanoseconds < 1_000_000
                     && team.allRunnable(excluding: victim)
             }
             observation.windowInsidePause = PauseSignal.exitedCount == exitedBefore
@@ -232,7 +249,8 @@ enum PauseHarness {
         if observation.delivered {
             // Only after the pause: reading and parsing allocates, and the victim may have been
             // paused holding an allocator lock.
-            (observation.location, observation.inSystemLibrary) = CodeLocation.locate(PauseSignal.lastInterruptedAddress)
+            (observation.location, observation.inSystemLibrary) = CodeLocation.locate(
+                PauseSignal.lastInterruptedAddress)
         }
         return observation
     }

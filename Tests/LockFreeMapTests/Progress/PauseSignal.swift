@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// Pausing a chosen thread at an arbitrary instruction: the controller sends it `SIGUSR2` with
 /// `pthread_kill`; the handler records where the thread was interrupted, sleeps for the pause
@@ -84,7 +85,7 @@ enum PauseSignal {
 /// `nonisolated(unsafe)`: an immutable pointer to memory that is only accessed atomically.
 nonisolated(unsafe) private let pauseSignalSlots: UnsafeMutablePointer<Atomic<Int>> = {
     let slots = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: PauseSignal.Slot.allCases.count)
-    for index in 0 ..< PauseSignal.Slot.allCases.count { (slots + index).initialize(to: Atomic(0)) }
+    for index in 0..<PauseSignal.Slot.allCases.count { (slots + index).initialize(to: Atomic(0)) }
     (slots + PauseSignal.Slot.pauseNanoseconds.rawValue).pointee.store(20_000_000, ordering: .relaxed)
     return slots
 }()

@@ -1,3 +1,6 @@
+import LockFreeMap
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,8 +8,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import LockFreeMap
-import Synchronization
 
 /// The operations the pause harness runs, so that one harness drives both the lock-free map
 /// and a deliberately blocking map (the control that shows the harness can fail).
@@ -44,8 +45,8 @@ final class MutexDictionaryProgressSubject: ProgressSubject {
     private func locked<Result>(_ body: (inout [Int64: Int64]) -> Result) -> Result {
         state.withLock { state in
             var filler = state.filler
-            for _ in 0 ..< fillerIterations { filler = filler &* 6_364_136_223_846_793_005 &+ 1 }
-            state.filler = filler // kept, so the filler loop is observable work
+            for _ in 0..<fillerIterations { filler = filler &* 6_364_136_223_846_793_005 &+ 1 }
+            state.filler = filler  // kept, so the filler loop is observable work
             return body(&state.entries)
         }
     }
@@ -91,13 +92,13 @@ final class AtomicSlotsProgressSubject: ProgressSubject, @unchecked Sendable {
     /// All words zero, no blocks.
     init() {
         words = .allocate(capacity: Self.wordCount)
-        for index in 0 ..< Self.wordCount { (words + index).initialize(to: Atomic(0)) }
+        for index in 0..<Self.wordCount { (words + index).initialize(to: Atomic(0)) }
         blocks = .allocate(capacity: Self.blockCount)
-        for index in 0 ..< Self.blockCount { (blocks + index).initialize(to: Atomic(nil)) }
+        for index in 0..<Self.blockCount { (blocks + index).initialize(to: Atomic(nil)) }
     }
 
     deinit {
-        for index in 0 ..< Self.blockCount { free((blocks + index).pointee.load(ordering: .relaxed)) }
+        for index in 0..<Self.blockCount { free((blocks + index).pointee.load(ordering: .relaxed)) }
         blocks.deinitialize(count: Self.blockCount)
         blocks.deallocate()
         words.deinitialize(count: Self.wordCount)

@@ -40,7 +40,9 @@ enum ThreadActivity {
             let length = read(descriptor, buffer.baseAddress, buffer.count)
             guard length > 0 else { return nil }
             // "tid (comm) S ...": the state follows the last ')' (comm may itself contain ')').
-            guard let close = buffer[0 ..< length].lastIndex(of: UInt8(ascii: ")")), close + 2 < length else { return nil }
+            guard let close = buffer[0..<length].lastIndex(of: UInt8(ascii: ")")), close + 2 < length else {
+                return nil
+            }
             return buffer[close + 2]
         }
     }

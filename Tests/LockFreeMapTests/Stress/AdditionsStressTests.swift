@@ -1,3 +1,8 @@
+@_spi(Testing) import LockFreeMap
+import Synchronization
+import Testing
+import _LockFreeMapTestSupport
+
 // Concurrent stress of the version 2 additions: removeAll(where:) against writers changing
 // the values it may be removing, and for-in iteration (the resumable iterator) against churn,
 // migrations and a full growth of its stripe between two calls of next().
@@ -8,10 +13,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import _LockFreeMapTestSupport
-@_spi(Testing) import LockFreeMap
-import Synchronization
-import Testing
 
 /// The removeAll(where:) test's handshake: the predicate announces the index of the key it
 /// is looking at, and the interfering writer, which owns that key, changes its value and
@@ -43,12 +44,12 @@ extension StressSuite.Invariants {
         let writerCount = 2
         let seed = TestKnobs.seed
         let hint = TestKnobs.replayHint
-        let keys = (0 ..< keyCount).map { Int64(bitPattern: SeededRandom.mix(UInt64($0) &+ 77)) }
+        let keys = (0..<keyCount).map { Int64(bitPattern: SeededRandom.mix(UInt64($0) &+ 77)) }
         try #require(Set(keys).count == keyCount, "key generator collided")
         var totalWrites = 0
         var interfered = 0
 
-        for round in 0 ..< rounds {
+        for round in 0..<rounds {
             let map = LockFreeInt64Map(minimumCapacity: round % 2 == 0 ? 0 : keyCount)
             for (index, key) in keys.enumerated() { map[key] = Int64(index) * 2 }  // all even
             let sweepDone = StressFlag()
@@ -57,26 +58,28 @@ extension StressSuite.Invariants {
             let mailbox = SweepMailbox()
             let indexOf = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($0.element, $0.offset) })
             await onOSThread {
-                var bodies: [@Sendable () -> Void] = (0 ..< writerCount).map { writer in {
-                    var random = SeededRandom(seed: seed, salts: UInt64(round * 8 + writer))
-                    var last = LastWrites()
-                    while !sweepDone.isRaised {
-                        // Writer w owns the keys with index % writerCount == w.
-                        let index = random.index(below: keyCount / writerCount) * writerCount + writer
-                        if index % 16 == 0 { continue }  // the interferer's key
-                        let key = keys[index]
-                        let odd = random.index(below: 2) == 0
-                        let value = Int64(random.index(below: 1 << 20)) * 2 + (odd ? 1 : 0)
-                        if random.index(below: 2) == 0 {
-                            map.updateValue(value, forKey: key)
-                        } else {
-                            map.updateValue(forKey: key) { _ in value }
+                var bodies: [@Sendable () -> Void] = (0..<writerCount).map { writer in
+                    {
+                        var random = SeededRandom(seed: seed, salts: UInt64(round * 8 + writer))
+                        var last = LastWrites()
+                        while !sweepDone.isRaised {
+                            // Writer w owns the keys with index % writerCount == w.
+                            let index = random.index(below: keyCount / writerCount) * writerCount + writer
+                            if index % 16 == 0 { continue }  // the interferer's key
+                            let key = keys[index]
+                            let odd = random.index(below: 2) == 0
+                            let value = Int64(random.index(below: 1 << 20)) * 2 + (odd ? 1 : 0)
+                            if random.index(below: 2) == 0 {
+                                map.updateValue(value, forKey: key)
+                            } else {
+                                map.updateValue(forKey: key) { _ in value }
+                            }
+                            last.values[key] = value
+                            last.writes += 1
                         }
-                        last.values[key] = value
-                        last.writes += 1
+                        writes[writer] = last
                     }
-                    writes[writer] = last
-                } }
+                }
                 // The interferer owns the keys whose index is a multiple of 16 (the random
                 // writers own the others), and sets an odd value on each one announced.
                 bodies.append {
@@ -84,7 +87,10 @@ extension StressSuite.Invariants {
                     var handled = -1
                     while !sweepDone.isRaised {
                         let index = mailbox.announced.load(ordering: .acquiring)
-                        if index == handled { sched_yield(); continue }
+                        if index == handled {
+                            sched_yield()
+                            continue
+                        }
                         let value = Int64(index) * 2 + 1
                         map.updateValue(forKey: keys[index]) { _ in value }
                         last.values[keys[index]] = value
@@ -139,8 +145,9 @@ extension StressSuite.Invariants {
             #expect(failure == nil, "round \(round): \(failure ?? ""); \(hint)")
             // Writers never remove, so every entry that vanished was one of the sweep's
             // removals (a writer may also have re-inserted a key the sweep removed).
-            #expect(removedCount.values[0] >= keyCount - present,
-                    "round \(round): removed \(removedCount.values[0]), vanished \(keyCount - present); \(hint)")
+            #expect(
+                removedCount.values[0] >= keyCount - present,
+                "round \(round): removed \(removedCount.values[0]), vanished \(keyCount - present); \(hint)")
             #expect(map.count == present, "round \(round); \(hint)")
             try map.checkInvariants()
             if failure != nil { break }
@@ -179,42 +186,46 @@ extension StressSuite.Invariants {
         let churnCount = 16_384
         let seed = TestKnobs.seed
         let hint = TestKnobs.replayHint
-        let stableKeys = (0 ..< stableCount).map(Self.stableKey)
-        let churnKeys = (0 ..< churnCount).map(Self.churnKey)
+        let stableKeys = (0..<stableCount).map(Self.stableKey)
+        let churnKeys = (0..<churnCount).map(Self.churnKey)
         let stableSet = Set(stableKeys)
         let churnSet = Set(churnKeys)
 
-        for round in 0 ..< rounds {
+        for round in 0..<rounds {
             let map = LockFreeInt64Map()
             for key in stableKeys { map[key] = Self.stableValue(key) }
             let stop = StressFlag()
             let readers = ThreadSlots<IterationRoundResult>(count: 2)
             await onOSThread {
-                var bodies: [@Sendable () -> Void] = (0 ..< 2).map { writer in {
-                    var random = SeededRandom(seed: seed, salts: UInt64(round * 16 + writer))
-                    var step = 0
-                    while !stop.isRaised {
-                        let filling = (step / 4_096) % 2 == 0
-                        step += 1
-                        if writer == 0, step % 20_000 == 10_000 { map.reserveCapacity(step / 4) }
-                        let key = churnKeys[random.index(below: churnCount)]
-                        let choice = random.index(below: 10)
-                        if choice < 2 {
-                            map.updateValue(forKey: key) { _ in Self.churnValue(key, version: random.index(below: 16)) }
-                        } else if (choice < 8) == filling {
-                            _ = map.value(forKey: key, orInsert: { Self.churnValue(key, version: 3) })
-                        } else {
-                            map.removeValue(forKey: key)
+                var bodies: [@Sendable () -> Void] = (0..<2).map { writer in
+                    {
+                        var random = SeededRandom(seed: seed, salts: UInt64(round * 16 + writer))
+                        var step = 0
+                        while !stop.isRaised {
+                            let filling = (step / 4_096) % 2 == 0
+                            step += 1
+                            if writer == 0, step % 20_000 == 10_000 { map.reserveCapacity(step / 4) }
+                            let key = churnKeys[random.index(below: churnCount)]
+                            let choice = random.index(below: 10)
+                            if choice < 2 {
+                                map.updateValue(forKey: key) { _ in
+                                    Self.churnValue(key, version: random.index(below: 16))
+                                }
+                            } else if (choice < 8) == filling {
+                                _ = map.value(forKey: key, orInsert: { Self.churnValue(key, version: 3) })
+                            } else {
+                                map.removeValue(forKey: key)
+                            }
                         }
                     }
-                } }
-                for reader in 0 ..< 2 {
+                }
+                for reader in 0..<2 {
                     bodies.append {
                         var result = IterationRoundResult()
                         var visits: [Int64: Int] = [:]
                         let slow = reader == 1
                         let target = slow ? max(1, iterationsPerRound / 10) : iterationsPerRound
-                        for iteration in 0 ..< target where result.failure == nil {
+                        for iteration in 0..<target where result.failure == nil {
                             visits.removeAll(keepingCapacity: true)
                             var badEntry: String?
                             var produced = 0
@@ -223,7 +234,8 @@ extension StressSuite.Invariants {
                                 produced += 1
                                 if slow, produced % 64 == 0 { sched_yield() }
                                 if badEntry == nil {
-                                    badEntry = Self.churnEntryProblem(key, value, stableSet: stableSet, churnSet: churnSet)
+                                    badEntry = Self.churnEntryProblem(
+                                        key, value, stableSet: stableSet, churnSet: churnSet)
                                 }
                             }
                             result.iterations += 1
@@ -258,10 +270,10 @@ extension StressSuite.Invariants {
         let stableCount = 3_000
         let growthCount = TestKnobs.isInstrumented ? 60_000 : 200_000
         let hint = TestKnobs.replayHint
-        let stableKeys = (0 ..< stableCount).map(Self.stableKey)
+        let stableKeys = (0..<stableCount).map(Self.stableKey)
         let stableSet = Set(stableKeys)
 
-        for round in 0 ..< rounds {
+        for round in 0..<rounds {
             let map = LockFreeInt64Map()
             for key in stableKeys { map[key] = Self.stableValue(key) }
             let bucketsBefore = map.statistics.bucketCount
@@ -284,7 +296,7 @@ extension StressSuite.Invariants {
             // Grow from another thread, to completion (churn keys are disjoint from stable ones).
             let concurrent = round % 2 == 1
             let grower = OSThreads.spawn {
-                for i in 0 ..< growthCount { map.insertValue(1, forKey: Self.churnKey(i)) }
+                for i in 0..<growthCount { map.insertValue(1, forKey: Self.churnKey(i)) }
             }
             if concurrent {
                 // Resume while the growth runs: a slow walk, yielding now and then.
@@ -297,7 +309,9 @@ extension StressSuite.Invariants {
             }
             let stableOnly = visits.filter { stableSet.contains($0.key) }
             #expect(badEntry == nil, "round \(round): \(badEntry ?? ""); \(hint)")
-            #expect(stableOnly.count == stableCount, "round \(round): \(stableCount - stableOnly.count) stable keys not produced; \(hint)")
+            #expect(
+                stableOnly.count == stableCount,
+                "round \(round): \(stableCount - stableOnly.count) stable keys not produced; \(hint)")
             #expect(visits.allSatisfy { $0.value == 1 }, "round \(round): a key produced twice; \(hint)")
             #expect(iterator.next() == nil)
             try map.checkInvariants()

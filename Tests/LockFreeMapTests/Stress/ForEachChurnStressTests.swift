@@ -1,6 +1,6 @@
-import _LockFreeMapTestSupport
 @_spi(Testing) import LockFreeMap
 import Testing
+import _LockFreeMapTestSupport
 
 extension StressSuite.Invariants {
     /// What the forEach reader found in one round.
@@ -34,7 +34,8 @@ extension StressSuite.Invariants {
 
     /// What is wrong with an entry a walk produced under churn, if anything: a stable key
     /// must have its fixed value, a churn key a value of `churnValue`, and no other key appears.
-    static func churnEntryProblem(_ key: Int64, _ value: Int64, stableSet: Set<Int64>, churnSet: Set<Int64>) -> String? {
+    static func churnEntryProblem(_ key: Int64, _ value: Int64, stableSet: Set<Int64>, churnSet: Set<Int64>) -> String?
+    {
         if stableSet.contains(key) {
             return value == stableValue(key) ? nil : "stable key \(key) had value \(value)"
         }
@@ -56,42 +57,44 @@ extension StressSuite.Invariants {
         let churnCount = 16_384
         let writerCount = 2
         let seed = TestKnobs.seed
-        let stableKeys = (0 ..< stableCount).map(Self.stableKey)
-        let churnKeys = (0 ..< churnCount).map(Self.churnKey)
+        let stableKeys = (0..<stableCount).map(Self.stableKey)
+        let churnKeys = (0..<churnCount).map(Self.churnKey)
         let stableSet = Set(stableKeys)
         let churnSet = Set(churnKeys)
         try #require(stableSet.count == stableCount && churnSet.count == churnCount, "key generators collided")
 
-        for round in 0 ..< rounds {
-            let map = LockFreeInt64Map() // capacity 0: growth happens while forEach runs
+        for round in 0..<rounds {
+            let map = LockFreeInt64Map()  // capacity 0: growth happens while forEach runs
             for key in stableKeys { map.updateValue(Self.stableValue(key), forKey: key) }
             let stop = StressFlag()
 
             let result = await onOSThread { () -> ForEachChurnRoundResult in
                 let readerResult = ThreadSlots<ForEachChurnRoundResult>(count: 1)
-                var bodies: [@Sendable () -> Void] = (0 ..< writerCount).map { writer in {
-                    var random = SeededRandom(seed: seed, salts: UInt64(round * 16 + writer))
-                    var step = 0
-                    while !stop.isRaised {
-                        // Alternate fill and drain phases so that the table keeps resizing.
-                        let filling = (step / 4_096) % 2 == 0
-                        step += 1
-                        let key = churnKeys[random.index(below: churnCount)]
-                        let choice = random.index(below: 10)
-                        if choice < 2 {
-                            map.updateValue(Self.churnValue(key, version: random.index(below: 16)), forKey: key)
-                        } else if (choice < 8) == filling {
-                            map.insertValue(Self.churnValue(key, version: random.index(below: 16)), forKey: key)
-                        } else {
-                            map.removeValue(forKey: key)
+                var bodies: [@Sendable () -> Void] = (0..<writerCount).map { writer in
+                    {
+                        var random = SeededRandom(seed: seed, salts: UInt64(round * 16 + writer))
+                        var step = 0
+                        while !stop.isRaised {
+                            // Alternate fill and drain phases so that the table keeps resizing.
+                            let filling = (step / 4_096) % 2 == 0
+                            step += 1
+                            let key = churnKeys[random.index(below: churnCount)]
+                            let choice = random.index(below: 10)
+                            if choice < 2 {
+                                map.updateValue(Self.churnValue(key, version: random.index(below: 16)), forKey: key)
+                            } else if (choice < 8) == filling {
+                                map.insertValue(Self.churnValue(key, version: random.index(below: 16)), forKey: key)
+                            } else {
+                                map.removeValue(forKey: key)
+                            }
                         }
                     }
-                } }
+                }
                 bodies.append {
                     var result = ForEachChurnRoundResult()
                     var visits: [Int64: Int] = [:]
                     visits.reserveCapacity(stableCount + churnCount)
-                    for call in 0 ..< callsPerRound where result.failure == nil {
+                    for call in 0..<callsPerRound where result.failure == nil {
                         visits.removeAll(keepingCapacity: true)
                         var badEntry: String?
                         map.forEach { key, value in
@@ -104,7 +107,8 @@ extension StressSuite.Invariants {
                         if let badEntry {
                             result.failure = "round \(round) call \(call): \(badEntry)"
                         } else if let duplicate = visits.first(where: { $0.value > 1 }) {
-                            result.failure = "round \(round) call \(call): key \(duplicate.key) visited \(duplicate.value) times"
+                            result.failure =
+                                "round \(round) call \(call): key \(duplicate.key) visited \(duplicate.value) times"
                         } else if let missing = stableKeys.first(where: { visits[$0] == nil }) {
                             result.failure = "round \(round) call \(call): stable key \(missing) not visited"
                         }

@@ -1,7 +1,7 @@
-import _LockFreeMapTestSupport
 @_spi(Testing) import LockFreeMap
 import Synchronization
 import Testing
+import _LockFreeMapTestSupport
 
 extension StressSuite.Invariants {
     /// Key `index` of the growth test: even indexes give sequential keys 0, 1, 2, ... (dense
@@ -36,35 +36,36 @@ extension StressSuite.Invariants {
         let writerCount = 3
         let readerCount = 2
         let seed = TestKnobs.seed
-        let removeRange = 0 ..< totalKeys / 10 // prefilled, then removed in order by the remover
-        let writeRange = removeRange.upperBound ..< totalKeys
+        let removeRange = 0..<totalKeys / 10  // prefilled, then removed in order by the remover
+        let writeRange = removeRange.upperBound..<totalKeys
         let segment = writeRange.count / writerCount
         // Writer w inserts its own segment plus the first quarter of the next one, so a quarter
         // of all keys race between two writers (exactly one insertValue may win each).
-        let writerRanges: [Range<Int>] = (0 ..< writerCount).map { writer in
+        let writerRanges: [Range<Int>] = (0..<writerCount).map { writer in
             let start = writeRange.lowerBound + writer * segment
             let end = writer == writerCount - 1 ? writeRange.upperBound : start + segment
-            return start ..< min(writeRange.upperBound, end + segment / 4)
+            return start..<min(writeRange.upperBound, end + segment / 4)
         }
-        let distinctKeys = Set((0 ..< totalKeys).map(Self.growthKey))
+        let distinctKeys = Set((0..<totalKeys).map(Self.growthKey))
         try #require(distinctKeys.count == totalKeys, "growthKey collided")
 
         let map = LockFreeInt64Map()
         for index in removeRange { map.insertValue(Self.growthValue(index), forKey: Self.growthKey(index)) }
-        let highWater = StressCounters(count: writerCount) // indexes [start, start + hw) are in
-        let removedUpTo = StressCounters(count: 1)          // indexes [0, mark) are gone
+        let highWater = StressCounters(count: writerCount)  // indexes [start, start + hw) are in
+        let removedUpTo = StressCounters(count: 1)  // indexes [0, mark) are gone
         let writersDone = StressCounters(count: 1)
 
         let results = await onOSThread { () -> [GrowthThreadResult] in
             let threadCount = writerCount + readerCount + 1
             let results = ThreadSlots<GrowthThreadResult>(count: threadCount)
             var bodies: [@Sendable () -> Void] = []
-            for writer in 0 ..< writerCount {
+            for writer in 0..<writerCount {
                 bodies.append {
                     var result = GrowthThreadResult()
                     let range = writerRanges[writer]
                     for index in range {
-                        let (inserted, current) = map.insertValue(Self.growthValue(index), forKey: Self.growthKey(index))
+                        let (inserted, current) = map.insertValue(
+                            Self.growthValue(index), forKey: Self.growthKey(index))
                         if inserted { result.successfulInserts += 1 }
                         if current != Self.growthValue(index), result.failure == nil {
                             result.failure = "writer \(writer): insertValue(index \(index)) reported \(current)"
@@ -76,30 +77,32 @@ extension StressSuite.Invariants {
                     results[writer] = result
                 }
             }
-            for reader in 0 ..< readerCount {
+            for reader in 0..<readerCount {
                 bodies.append {
                     var random = SeededRandom(seed: seed, salts: UInt64(reader))
                     var result = GrowthThreadResult()
                     while writersDone[0].pointee.load(ordering: .acquiring) < writerCount, result.failure == nil {
                         if random.index(below: 4) != 0 {
                             let writer = random.index(below: writerCount)
-                            let published = highWater[writer].pointee.load(ordering: .acquiring) // pairs with [G1]
+                            let published = highWater[writer].pointee.load(ordering: .acquiring)  // pairs with [G1]
                             guard published > 0 else { continue }
                             let index = writerRanges[writer].lowerBound + random.index(below: published)
                             let found = map[Self.growthKey(index)]
                             if found != Self.growthValue(index) {
-                                result.failure = "reader \(reader): published index \(index) read as \(String(describing: found))"
+                                result.failure =
+                                    "reader \(reader): published index \(index) read as \(String(describing: found))"
                             }
                         } else {
                             let index = random.index(below: removeRange.count)
-                            let before = removedUpTo[0].pointee.load(ordering: .acquiring) // pairs with [G2]
+                            let before = removedUpTo[0].pointee.load(ordering: .acquiring)  // pairs with [G2]
                             let found = map[Self.growthKey(index)]
                             let after = removedUpTo[0].pointee.load(ordering: .acquiring)
                             // Removed before the lookup began, or not even started when it ended.
                             if index < before, found != nil {
                                 result.failure = "reader \(reader): removed index \(index) still read as \(found!)"
                             } else if index > after, found != Self.growthValue(index) {
-                                result.failure = "reader \(reader): not-yet-removed index \(index) read as \(String(describing: found))"
+                                result.failure =
+                                    "reader \(reader): not-yet-removed index \(index) read as \(String(describing: found))"
                             }
                         }
                         result.checkedReads += 1
@@ -114,7 +117,7 @@ extension StressSuite.Invariants {
                     if removed != Self.growthValue(index), result.failure == nil {
                         result.failure = "remover: removeValue(index \(index)) returned \(String(describing: removed))"
                     }
-                    removedUpTo[0].pointee.store(index + 1, ordering: .releasing) // [G2]
+                    removedUpTo[0].pointee.store(index + 1, ordering: .releasing)  // [G2]
                 }
                 results[writerCount + readerCount] = result
             }
@@ -126,10 +129,12 @@ extension StressSuite.Invariants {
         for result in results {
             #expect(result.failure == nil, "\(result.failure ?? ""); \(hint)")
         }
-        #expect(results.dropFirst(writerCount).prefix(readerCount).allSatisfy { $0.checkedReads > 0 },
-                "a reader never got to check anything")
+        #expect(
+            results.dropFirst(writerCount).prefix(readerCount).allSatisfy { $0.checkedReads > 0 },
+            "a reader never got to check anything")
         let inserts = results.prefix(writerCount).reduce(0) { $0 + $1.successfulInserts }
-        #expect(inserts == writeRange.count, "successful inserts \(inserts), distinct keys \(writeRange.count); \(hint)")
+        #expect(
+            inserts == writeRange.count, "successful inserts \(inserts), distinct keys \(writeRange.count); \(hint)")
         #expect(map.count == writeRange.count, "\(hint)")
         let missing = writeRange.filter { map[Self.growthKey($0)] != Self.growthValue($0) }
         #expect(missing.isEmpty, "\(missing.count) keys missing or wrong, first index \(missing.first ?? -1); \(hint)")
@@ -142,8 +147,9 @@ extension StressSuite.Invariants {
             visitedKeys.insert(key)
         }
         let expectedKeys = Set(writeRange.map(Self.growthKey))
-        #expect(visits == writeRange.count && visitedKeys == expectedKeys,
-                "forEach: \(visits) visits, \(visitedKeys.count) distinct keys, expected \(expectedKeys.count); \(hint)")
+        #expect(
+            visits == writeRange.count && visitedKeys == expectedKeys,
+            "forEach: \(visits) visits, \(visitedKeys.count) distinct keys, expected \(expectedKeys.count); \(hint)")
         try map.checkInvariants()
     }
 }

@@ -1,6 +1,6 @@
-import _LockFreeMapTestSupport
 @_spi(Testing) import LockFreeMap
 import Testing
+import _LockFreeMapTestSupport
 
 extension StressSuite.Invariants {
     /// What each thread of the accounting test counted.
@@ -44,7 +44,7 @@ extension StressSuite.Invariants {
                 func violation(_ text: @autoclosure () -> String) {
                     if result.contractViolation == nil { result.contractViolation = "thread \(thread): \(text())" }
                 }
-                for _ in 0 ..< iterations {
+                for _ in 0..<iterations {
                     let index = random.index(below: keys.count)
                     let key = keys[index]
                     let value = values[random.index(below: values.count)]
@@ -76,13 +76,17 @@ extension StressSuite.Invariants {
                         let (exchanged, original) = map.compareExchange(forKey: key, expected: expected, desired: nil)
                         if exchanged {
                             result.removes[index] += 1
-                            if original != expected { violation("CAS(e->nil) exchanged but original \(String(describing: original))") }
+                            if original != expected {
+                                violation("CAS(e->nil) exchanged but original \(String(describing: original))")
+                            }
                         } else if original == expected {
                             violation("CAS(e->nil) failed although original == expected \(expected)")
                         }
                     case 4:
                         if let replaced = map.updateValue(value, forKey: key) {
-                            if !values.contains(replaced) { violation("updateValue replaced foreign value \(replaced)") }
+                            if !values.contains(replaced) {
+                                violation("updateValue replaced foreign value \(replaced)")
+                            }
                         } else {
                             result.inserts[index] += 1
                         }
@@ -90,12 +94,15 @@ extension StressSuite.Invariants {
                         let expected = values[random.index(below: values.count)]
                         let (exchanged, original) = map.compareExchange(forKey: key, expected: expected, desired: value)
                         if exchanged != (original == expected) {
-                            violation("CAS(e->v) exchanged=\(exchanged) with original \(String(describing: original)), expected \(expected)")
+                            violation(
+                                "CAS(e->v) exchanged=\(exchanged) with original \(String(describing: original)), expected \(expected)"
+                            )
                         }
                     default:
                         let (exchanged, original) = map.compareExchange(forKey: key, expected: nil, desired: nil)
                         if exchanged != (original == nil) {
-                            violation("CAS(nil->nil) exchanged=\(exchanged) with original \(String(describing: original))")
+                            violation(
+                                "CAS(nil->nil) exchanged=\(exchanged) with original \(String(describing: original))")
                         }
                     }
                 }

@@ -1,7 +1,7 @@
-import _LockFreeMapTestSupport
 @_spi(Testing) import LockFreeMap
 import Synchronization
 import Testing
+import _LockFreeMapTestSupport
 
 extension StressSuite.Invariants {
     // Stresses: the copy race of DESIGN.md M5 (found by an outside review's SPIN model: finding "m5-pool-exhaustion"). Every

@@ -1,3 +1,7 @@
+@_spi(Testing) import LockFreeMap
+import Testing
+import _LockFreeMapTestSupport
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,9 +9,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import _LockFreeMapTestSupport
-@_spi(Testing) import LockFreeMap
-import Testing
 
 extension StressSuite.Invariants {
     /// The value every writer of the removeAll test stores for `key`.
@@ -33,25 +34,27 @@ extension StressSuite.Invariants {
         let seed = TestKnobs.seed
         let hint = TestKnobs.replayHint
 
-        for round in 0 ..< rounds {
+        for round in 0..<rounds {
             let map = LockFreeInt64Map()
             let stop = StressFlag()
             let clearer = await onOSThread { () -> RemoveAllClearerResult in
                 let clearerResult = ThreadSlots<RemoveAllClearerResult>(count: 1)
-                var bodies: [@Sendable () -> Void] = (0 ..< inserterCount).map { inserter in {
-                    var random = SeededRandom(seed: seed, salts: UInt64(round * 8 + inserter))
-                    while !stop.isRaised {
-                        let key = Int64(random.index(below: keySpace)) - Int64(keySpace / 2)
-                        switch random.index(below: 8) {
-                        case 0: map.removeValue(forKey: key)
-                        case 1: map.updateValue(Self.removeAllValue(key), forKey: key)
-                        default: map.insertValue(Self.removeAllValue(key), forKey: key)
+                var bodies: [@Sendable () -> Void] = (0..<inserterCount).map { inserter in
+                    {
+                        var random = SeededRandom(seed: seed, salts: UInt64(round * 8 + inserter))
+                        while !stop.isRaised {
+                            let key = Int64(random.index(below: keySpace)) - Int64(keySpace / 2)
+                            switch random.index(below: 8) {
+                            case 0: map.removeValue(forKey: key)
+                            case 1: map.updateValue(Self.removeAllValue(key), forKey: key)
+                            default: map.insertValue(Self.removeAllValue(key), forKey: key)
+                            }
                         }
                     }
-                } }
+                }
                 bodies.append {
                     var result = RemoveAllClearerResult()
-                    for clear in 0 ..< clearsPerRound where result.failure == nil {
+                    for clear in 0..<clearsPerRound where result.failure == nil {
                         map.removeAll()
                         result.clears += 1
                         let count = map.count
@@ -59,14 +62,16 @@ extension StressSuite.Invariants {
                         var seen = Set<Int64>()
                         map.forEach { key, value in
                             if result.failure != nil { return }
-                            if value != Self.removeAllValue(key) || !(-Int64(keySpace / 2) ..< Int64(keySpace / 2)).contains(key) {
+                            if value != Self.removeAllValue(key)
+                                || !(-Int64(keySpace / 2)..<Int64(keySpace / 2)).contains(key)
+                            {
                                 result.failure = "clear \(clear): forEach saw (\(key), \(value))"
                             } else if !seen.insert(key).inserted {
                                 result.failure = "clear \(clear): forEach visited \(key) twice"
                             }
                         }
                         // Let the inserters refill (and grow) the table between clears.
-                        for _ in 0 ..< 3 { sched_yield() }
+                        for _ in 0..<3 { sched_yield() }
                     }
                     stop.raise()
                     clearerResult[0] = result

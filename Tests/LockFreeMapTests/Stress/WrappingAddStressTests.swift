@@ -1,6 +1,6 @@
-import _LockFreeMapTestSupport
 @_spi(Testing) import LockFreeMap
 import Testing
+import _LockFreeMapTestSupport
 
 extension StressSuite.Invariants {
     /// What each thread of the wrappingAdd test knows once it has finished.
@@ -39,9 +39,10 @@ extension StressSuite.Invariants {
                     touched: Array(repeating: false, count: keys.count))
                 let privateKey = Int64(1_000 + thread)
                 var privateSum: Int64 = 0
-                for step in 0 ..< iterations {
+                for step in 0..<iterations {
                     // Half small deltas of either sign, half edge-biased full-range ones (wrapping).
-                    let delta = random.index(below: 2) == 0
+                    let delta =
+                        random.index(below: 2) == 0
                         ? Int64(random.index(below: 2_001)) - 1_000
                         : random.edgeBiasedInt64()
                     if random.index(below: 8) == 0 {
@@ -69,13 +70,14 @@ extension StressSuite.Invariants {
             #expect(result.privateMismatch == nil, "\(result.privateMismatch ?? ""); \(TestKnobs.replayHint)")
             #expect(map[result.privateKey] == result.privateSum, "\(TestKnobs.replayHint)")
         }
-        var expectedCount = threadCount // every thread's private key is present
+        var expectedCount = threadCount  // every thread's private key is present
         for (index, key) in keys.enumerated() {
             let expected = results.reduce(Int64(0)) { $0 &+ $1.sums[index] }
             let touched = results.contains { $0.touched[index] }
             if touched { expectedCount += 1 }
-            #expect(map[key] == (touched ? expected : nil),
-                    "key \(key): \(TestKnobs.replayHint)")
+            #expect(
+                map[key] == (touched ? expected : nil),
+                "key \(key): \(TestKnobs.replayHint)")
         }
         #expect(map.count == expectedCount, "\(TestKnobs.replayHint)")
         try map.checkInvariants()

@@ -23,13 +23,13 @@ final class StressCounters: @unchecked Sendable {
     private let storage: UnsafeMutablePointer<Atomic<Int>>
     /// How many counters there are.
     let count: Int
-    private static let stride = 8 // 8 Ints = 64 bytes, one cache line per counter
+    private static let stride = 8  // 8 Ints = 64 bytes, one cache line per counter
 
     /// `count` counters, all zero.
     init(count: Int) {
         self.count = count
         storage = .allocate(capacity: count * Self.stride)
-        for index in 0 ..< count * Self.stride { (storage + index).initialize(to: Atomic(0)) }
+        for index in 0..<count * Self.stride { (storage + index).initialize(to: Atomic(0)) }
     }
 
     deinit {
@@ -47,7 +47,7 @@ final class StressCounters: @unchecked Sendable {
     /// not a snapshot).
     func sum(excluding excluded: Int? = nil) -> Int {
         var total = 0
-        for index in 0 ..< count where index != excluded {
+        for index in 0..<count where index != excluded {
             total &+= self[index].pointee.load(ordering: .relaxed)
         }
         return total

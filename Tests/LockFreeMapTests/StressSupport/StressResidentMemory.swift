@@ -25,7 +25,7 @@ enum StressResidentMemory {
             var field = 0
             var pages = 0
             var sawDigit = false
-            for byte in buffer[0 ..< length] {
+            for byte in buffer[0..<length] {
                 if byte == UInt8(ascii: " ") {
                     if field == 1 { break }
                     field += 1

@@ -1,7 +1,7 @@
 // The README's example, run as written, with the output it claims.
 import Dispatch
-import Testing
 import LockFreeMap
+import Testing
 
 @Test func readmeExampleBehavesAsDocumented() {
     let hits = LockFreeInt64Map()
@@ -17,5 +17,6 @@ import LockFreeMap
     #expect(hits.count == 1_001)
     #expect(hits[.min] == -1)
     #expect(total == 7_999)
-    #expect("\(hits[7] ?? 0) \(swapped) \(hits.count) \(total)" == "16 (exchanged: true, original: Optional(8)) 1001 7999")
+    #expect(
+        "\(hits[7] ?? 0) \(swapped) \(hits.count) \(total)" == "16 (exchanged: true, original: Optional(8)) 1001 7999")
 }

@@ -1,10 +1,10 @@
+import Foundation
+@_spi(Testing) import LockFreeMap
+import Testing
 // Tests of the structure itself (not only the API): invariants after random and
 // concurrent workloads, growth and minimumCapacity. (Reclamation and release of memory:
 // Memory/ReclamationTests.swift.)
 import _LockFreeMapTestSupport
-import Foundation
-import Testing
-@_spi(Testing) import LockFreeMap
 
 @Suite(.serialized) struct StructureTests {
     /// Random operations over a pool that forces growth; invariants hold at rest after.

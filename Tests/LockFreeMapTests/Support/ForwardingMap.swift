@@ -38,13 +38,16 @@ class ForwardingMap: MapUnderTest, @unchecked Sendable {
     var count: Int { base.count }
     var isEmpty: Bool { base.isEmpty }
     func forEach(_ body: (_ key: Int64, _ value: Int64) throws -> Void) rethrows { try base.forEach(body) }
-    @discardableResult func updateValue(forKey key: Int64, with transform: (Int64?) throws -> Int64?) rethrows -> Int64? {
+    @discardableResult func updateValue(forKey key: Int64, with transform: (Int64?) throws -> Int64?) rethrows -> Int64?
+    {
         try base.updateValue(forKey: key, with: transform)
     }
     func value(forKey key: Int64, orInsert make: () throws -> Int64) rethrows -> Int64 {
         try base.value(forKey: key, orInsert: make)
     }
-    @discardableResult func removeAll(where shouldBeRemoved: (_ key: Int64, _ value: Int64) throws -> Bool) rethrows -> Int {
+    @discardableResult func removeAll(where shouldBeRemoved: (_ key: Int64, _ value: Int64) throws -> Bool) rethrows
+        -> Int
+    {
         try base.removeAll(where: shouldBeRemoved)
     }
     func reserveCapacity(_ minimumCapacity: Int) { base.reserveCapacity(minimumCapacity) }

@@ -62,8 +62,10 @@ struct HistoryRecorder {
         let result = operation.perform(on: map)
         atomicMemoryFence(ordering: .sequentiallyConsistent)
         let response = MonotonicClock.nanoseconds()
-        operations.append(RecordedOperation(thread: thread, operation: operation, result: result,
-                                            invocation: invocation, response: response))
+        operations.append(
+            RecordedOperation(
+                thread: thread, operation: operation, result: result,
+                invocation: invocation, response: response))
         return result
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+
 // LockedReferenceMap: an obviously linearizable map (one pthread mutex around a Dictionary)
 // that does not depend on the map under development. Running the concurrent rounds against
 // it shows that the checker raises no false alarms, and under ThreadSanitizer that the test

@@ -39,9 +39,9 @@ enum MapOperation: Hashable, Sendable, CustomStringConvertible {
     var key: Int64? {
         switch self {
         case .value(let key), .subscriptGet(let key), .containsKey(let key),
-             .subscriptSet(let key, _), .updateValue(_, let key), .insertValue(_, let key),
-             .removeValue(let key), .compareExchange(let key, _, _), .wrappingAdd(_, let key),
-             .updateWith(let key, _), .valueOrInsert(let key, _):
+            .subscriptSet(let key, _), .updateValue(_, let key), .insertValue(_, let key),
+            .removeValue(let key), .compareExchange(let key, _, _), .wrappingAdd(_, let key),
+            .updateWith(let key, _), .valueOrInsert(let key, _):
             return key
         case .removeAll, .count, .isEmpty, .forEach, .removeAllWhere, .reserveCapacity, .iterate:
             return nil
@@ -72,19 +72,26 @@ enum MapOperation: Hashable, Sendable, CustomStringConvertible {
         case .value(let key): return ".value(forKey: \(SwiftLiteral.text(key)))"
         case .subscriptGet(let key): return ".subscriptGet(\(SwiftLiteral.text(key)))"
         case .containsKey(let key): return ".containsKey(\(SwiftLiteral.text(key)))"
-        case .subscriptSet(let key, let value): return ".subscriptSet(\(SwiftLiteral.text(key)), \(SwiftLiteral.text(value)))"
-        case .updateValue(let value, let key): return ".updateValue(\(SwiftLiteral.text(value)), forKey: \(SwiftLiteral.text(key)))"
-        case .insertValue(let value, let key): return ".insertValue(\(SwiftLiteral.text(value)), forKey: \(SwiftLiteral.text(key)))"
+        case .subscriptSet(let key, let value):
+            return ".subscriptSet(\(SwiftLiteral.text(key)), \(SwiftLiteral.text(value)))"
+        case .updateValue(let value, let key):
+            return ".updateValue(\(SwiftLiteral.text(value)), forKey: \(SwiftLiteral.text(key)))"
+        case .insertValue(let value, let key):
+            return ".insertValue(\(SwiftLiteral.text(value)), forKey: \(SwiftLiteral.text(key)))"
         case .removeValue(let key): return ".removeValue(forKey: \(SwiftLiteral.text(key)))"
         case .compareExchange(let key, let expected, let desired):
-            return ".compareExchange(forKey: \(SwiftLiteral.text(key)), expected: \(SwiftLiteral.text(expected)), desired: \(SwiftLiteral.text(desired)))"
-        case .wrappingAdd(let delta, let key): return ".wrappingAdd(\(SwiftLiteral.text(delta)), forKey: \(SwiftLiteral.text(key)))"
+            return
+                ".compareExchange(forKey: \(SwiftLiteral.text(key)), expected: \(SwiftLiteral.text(expected)), desired: \(SwiftLiteral.text(desired)))"
+        case .wrappingAdd(let delta, let key):
+            return ".wrappingAdd(\(SwiftLiteral.text(delta)), forKey: \(SwiftLiteral.text(key)))"
         case .removeAll: return ".removeAll"
         case .count: return ".count"
         case .isEmpty: return ".isEmpty"
         case .forEach: return ".forEach"
-        case .updateWith(let key, let transform): return ".updateWith(forKey: \(SwiftLiteral.text(key)), transform: \(transform))"
-        case .valueOrInsert(let key, let value): return ".valueOrInsert(forKey: \(SwiftLiteral.text(key)), value: \(SwiftLiteral.text(value)))"
+        case .updateWith(let key, let transform):
+            return ".updateWith(forKey: \(SwiftLiteral.text(key)), transform: \(transform))"
+        case .valueOrInsert(let key, let value):
+            return ".valueOrInsert(forKey: \(SwiftLiteral.text(key)), value: \(SwiftLiteral.text(value)))"
         case .removeAllWhere(let predicate): return ".removeAllWhere(\(predicate))"
         case .reserveCapacity(let n): return ".reserveCapacity(\(n))"
         case .iterate: return ".iterate"
@@ -200,8 +207,10 @@ enum MapOperationResult: Hashable, Sendable, CustomStringConvertible {
         case .value(let value): return SwiftLiteral.text(value)
         case .flag(let flag): return "\(flag)"
         case .done: return "()"
-        case .insert(let inserted, let current): return "(inserted: \(inserted), currentValue: \(SwiftLiteral.text(current)))"
-        case .exchange(let exchanged, let original): return "(exchanged: \(exchanged), original: \(SwiftLiteral.text(original)))"
+        case .insert(let inserted, let current):
+            return "(inserted: \(inserted), currentValue: \(SwiftLiteral.text(current)))"
+        case .exchange(let exchanged, let original):
+            return "(exchanged: \(exchanged), original: \(SwiftLiteral.text(original)))"
         case .sum(let sum): return SwiftLiteral.text(sum)
         case .count(let count): return "\(count)"
         case .entries(let pairs):

@@ -5,6 +5,7 @@
 
 /// Draws random operations; all randomness comes from the caller's `SeededRandom`.
 import _LockFreeMapTestSupport
+
 struct MapOperationGenerator: Sendable {
     /// The operation kinds, one per `MapOperation` case.
     enum Kind: CaseIterable, Sendable {
@@ -64,17 +65,25 @@ struct MapOperationGenerator: Sendable {
 
     /// A small key pool: all of `EdgeValues.extended`, then 3, 4, ... up to `poolSize`
     /// keys; edge values are picked half of the time.
-    static func edgeBiased(poolSize: Int, weights: [(kind: Kind, weight: Int)] = balancedWeights) -> MapOperationGenerator {
+    static func edgeBiased(poolSize: Int, weights: [(kind: Kind, weight: Int)] = balancedWeights)
+        -> MapOperationGenerator
+    {
         var keys = EdgeValues.extended
         var next: Int64 = 3
-        while keys.count < poolSize { keys.append(next); next += 1 }
-        return MapOperationGenerator(keys: keys, hotKeys: EdgeValues.basic, values: mixedValues,
-                                     percentAnyValue: 30, weights: weights)
+        while keys.count < poolSize {
+            keys.append(next)
+            next += 1
+        }
+        return MapOperationGenerator(
+            keys: keys, hotKeys: EdgeValues.basic, values: mixedValues,
+            percentAnyValue: 30, weights: weights)
     }
 
     /// `distinctKeys` keys: the edge values, a run of consecutive integers and random
     /// 64-bit keys (fixed by `rng`), so that a growing table resizes many times.
-    static func wide(distinctKeys: Int, weights: [(kind: Kind, weight: Int)], using rng: inout SeededRandom) -> MapOperationGenerator {
+    static func wide(distinctKeys: Int, weights: [(kind: Kind, weight: Int)], using rng: inout SeededRandom)
+        -> MapOperationGenerator
+    {
         var keys = EdgeValues.basic
         var seen = Set(keys)
         var consecutive: Int64 = 1000
@@ -83,8 +92,9 @@ struct MapOperationGenerator: Sendable {
             consecutive += 1
             if seen.insert(key).inserted { keys.append(key) }
         }
-        return MapOperationGenerator(keys: keys, hotKeys: [], values: mixedValues,
-                                     percentAnyValue: 30, weights: weights)
+        return MapOperationGenerator(
+            keys: keys, hotKeys: [], values: mixedValues,
+            percentAnyValue: 30, weights: weights)
     }
 
     /// The next operation. `current`, when given, reads the model's value for a key: then
@@ -119,13 +129,14 @@ struct MapOperationGenerator: Sendable {
         case .updateWith: return .updateWith(forKey: key, transform: transform(using: &rng, current: current?(key)))
         case .valueOrInsert: return .valueOrInsert(forKey: key, value: value(using: &rng))
         case .removeAllWhere:
-            let predicate: PredicateKind = switch rng.index(below: 6) {
-            case 0: .all
-            case 1: .none
-            case 2, 3: .valueIsOdd
-            case 4: .valueEquals(value(using: &rng))
-            default: .keyBelow(rng.element(of: keys))
-            }
+            let predicate: PredicateKind =
+                switch rng.index(below: 6) {
+                case 0: .all
+                case 1: .none
+                case 2, 3: .valueIsOdd
+                case 4: .valueEquals(value(using: &rng))
+                default: .keyBelow(rng.element(of: keys))
+                }
             return .removeAllWhere(predicate)
         case .reserveCapacity: return .reserveCapacity(rng.element(of: [0, 1, 100, 3_000, 20_000]))
         case .iterate: return .iterate

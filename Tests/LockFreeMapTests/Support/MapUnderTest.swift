@@ -38,7 +38,8 @@ protocol MapUnderTest: AnyObject, Sendable {
     /// Get-or-insert.
     func value(forKey key: Int64, orInsert make: () throws -> Int64) rethrows -> Int64
     /// Removes the entries matching the predicate; returns how many.
-    @discardableResult func removeAll(where shouldBeRemoved: (_ key: Int64, _ value: Int64) throws -> Bool) rethrows -> Int
+    @discardableResult func removeAll(where shouldBeRemoved: (_ key: Int64, _ value: Int64) throws -> Bool) rethrows
+        -> Int
     /// Prepares room for `minimumCapacity` entries.
     func reserveCapacity(_ minimumCapacity: Int)
     /// Every entry produced by one full for-in iteration, in iteration order.

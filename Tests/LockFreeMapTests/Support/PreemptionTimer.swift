@@ -1,3 +1,4 @@
+import Foundation
 // PreemptionTimer: makes a worker thread give up its core at arbitrary instructions, so that
 // map operations get interrupted in the middle (a thread stalled half-way through a CAS loop
 // while others run). Operations take ~100 ns and the 2 shared cores are often busy, so
@@ -15,7 +16,6 @@
 // Darwin has no timer_create: PreemptionTimer+Darwin.swift sends the same signal from a
 // timer thread with pthread_kill instead.
 import _LockFreeMapTestSupport
-import Foundation
 
 /// The SIGURG handler (installed once): yield the processor.
 let preemptionHandlerInstalled = SignalAction.install(SIGURG, flags: SA_RESTART, plainHandler: { _ in sched_yield() })
@@ -52,7 +52,8 @@ struct PreemptionTimer: ~Copyable {
             preconditionFailure("timer_create failed: errno \(errno)")
         }
         timer = created
-        let interval = timespec(tv_sec: intervalMicroseconds / 1_000_000, tv_nsec: (intervalMicroseconds % 1_000_000) * 1_000)
+        let interval = timespec(
+            tv_sec: intervalMicroseconds / 1_000_000, tv_nsec: (intervalMicroseconds % 1_000_000) * 1_000)
         var schedule = itimerspec(it_interval: interval, it_value: interval)
         timer_settime(timer, 0, &schedule, nil)
     }

@@ -1,3 +1,5 @@
+@_spi(Testing) import LockFreeMap
+import Testing
 // Unit tests, single-threaded, of the version 2 additions (docs/API.md, "Additions"):
 // updateValue(forKey:with:), value(forKey:orInsert:), removeAll(where:), reserveCapacity,
 // for-in iteration, dictionary literals, description and Dictionary(map). What this proves:
@@ -7,8 +9,6 @@
 // once, also across growth and shrinking between next() calls and with no pin held between
 // them; negative capacities and duplicate literal keys stop with their messages.
 import _LockFreeMapTestSupport
-@_spi(Testing) import LockFreeMap
-import Testing
 
 @Suite("Unit: version 2 additions")
 struct AdditionsTests {
@@ -26,19 +26,43 @@ struct AdditionsTests {
         for (key, value) in Self.edgePairs {
             let map = LockFreeInt64Map()
             var seen: [Int64?] = []
-            #expect(map.updateValue(forKey: key) { seen.append($0); return nil } == nil)
+            #expect(
+                map.updateValue(forKey: key) {
+                    seen.append($0)
+                    return nil
+                } == nil)
             #expect(map.isEmpty)
-            #expect(map.updateValue(forKey: key) { seen.append($0); return value } == value)
+            #expect(
+                map.updateValue(forKey: key) {
+                    seen.append($0)
+                    return value
+                } == value)
             #expect(map[key] == value && map.count == 1)
             let other = value &+ 1
-            #expect(map.updateValue(forKey: key) { seen.append($0); return $0.map { $0 &+ 1 } } == other)
+            #expect(
+                map.updateValue(forKey: key) {
+                    seen.append($0)
+                    return $0.map { $0 &+ 1 }
+                } == other)
             #expect(map[key] == other)
-            #expect(map.updateValue(forKey: key) { seen.append($0); return $0 } == other, "unchanged")
+            #expect(
+                map.updateValue(forKey: key) {
+                    seen.append($0)
+                    return $0
+                } == other, "unchanged")
             #expect(map[key] == other && map.count == 1)
-            #expect(map.updateValue(forKey: key) { seen.append($0); return nil } == nil)
+            #expect(
+                map.updateValue(forKey: key) {
+                    seen.append($0)
+                    return nil
+                } == nil)
             #expect(map[key] == nil && map.isEmpty)
             // A removed key (tombstone) is revived.
-            #expect(map.updateValue(forKey: key) { seen.append($0); return value } == value)
+            #expect(
+                map.updateValue(forKey: key) {
+                    seen.append($0)
+                    return value
+                } == value)
             #expect(map[key] == value && map.count == 1)
             #expect(seen == [nil, nil, value, other, other, nil], "key \(key) value \(value)")
             // Single-threaded, the closure runs exactly once per call.
@@ -71,12 +95,30 @@ struct AdditionsTests {
         for (key, value) in Self.edgePairs {
             let map = LockFreeInt64Map()
             var calls = 0
-            #expect(map.value(forKey: key, orInsert: { calls += 1; return value }) == value)
+            #expect(
+                map.value(
+                    forKey: key,
+                    orInsert: {
+                        calls += 1
+                        return value
+                    }) == value)
             #expect(calls == 1 && map[key] == value && map.count == 1)
-            #expect(map.value(forKey: key, orInsert: { calls += 1; return value &+ 1 }) == value)
+            #expect(
+                map.value(
+                    forKey: key,
+                    orInsert: {
+                        calls += 1
+                        return value &+ 1
+                    }) == value)
             #expect(calls == 1, "make ran for a present key")
             map[key] = nil
-            #expect(map.value(forKey: key, orInsert: { calls += 1; return value &- 1 }) == value &- 1)
+            #expect(
+                map.value(
+                    forKey: key,
+                    orInsert: {
+                        calls += 1
+                        return value &- 1
+                    }) == value &- 1)
             #expect(calls == 2 && map[key] == value &- 1)
             try map.checkInvariants()
         }
@@ -96,7 +138,7 @@ struct AdditionsTests {
     @Test func removeAllWhere() throws {
         let map = LockFreeInt64Map()
         for key in EdgeValues.basic { map[key] = key }
-        for key in 2 ..< Int64(2_000) { map[key] = -key }
+        for key in 2..<Int64(2_000) { map[key] = -key }
         var seen: [Int64: Int64] = [:]
         var duplicates = 0
         let removed = map.removeAll { key, value in
@@ -105,7 +147,7 @@ struct AdditionsTests {
         }
         #expect(duplicates == 0 && seen.count == 5 + 1_998)
         #expect(seen.allSatisfy { $0.key == $0.value || $0.key == -$0.value })
-        #expect(removed == 1_998 + 3) // -1 and .min hold negative values; .max by key
+        #expect(removed == 1_998 + 3)  // -1 and .min hold negative values; .max by key
         #expect(Dictionary(map) == [0: 0, 1: 1])
         #expect(map.removeAll { _, _ in false } == 0)
         #expect(map.removeAll { _, _ in true } == 2)
@@ -147,9 +189,9 @@ struct AdditionsTests {
         for key in EdgeValues.basic { #expect(map[key] == ~key) }
         try map.checkInvariants()
         let resizes = map.statistics.resizeCount
-        for key in 0 ..< Int64(20_000) { map[key &* 0x1E37_79B9_7F4A_7C15 | 1 << 62] = key }
+        for key in 0..<Int64(20_000) { map[key &* 0x1E37_79B9_7F4A_7C15 | 1 << 62] = key }
         #expect(map.statistics.resizeCount == resizes, "grew while filling the reserved capacity")
-        for key in 0 ..< Int64(20_000) { map[key &* 0x1E37_79B9_7F4A_7C15 | 1 << 62] = nil }
+        for key in 0..<Int64(20_000) { map[key &* 0x1E37_79B9_7F4A_7C15 | 1 << 62] = nil }
         #expect(map.statistics.bucketCount == presized, "shrank below the reserved capacity")
         // Reserving less, or 0, changes nothing.
         map.reserveCapacity(10)
@@ -176,8 +218,14 @@ struct AdditionsTests {
         #expect(Array(LockFreeInt64Map()).isEmpty)
         let map = LockFreeInt64Map()
         var expected: [Int64: Int64] = [:]
-        for (key, value) in zip(EdgeValues.basic, EdgeValues.basic.reversed()) { map[key] = value; expected[key] = value }
-        for key in 2 ..< Int64(3_000) { map[key &* 7919] = key; expected[key &* 7919] = key }
+        for (key, value) in zip(EdgeValues.basic, EdgeValues.basic.reversed()) {
+            map[key] = value
+            expected[key] = value
+        }
+        for key in 2..<Int64(3_000) {
+            map[key &* 7919] = key
+            expected[key &* 7919] = key
+        }
         var seen: [Int64: Int64] = [:]
         var duplicates = 0
         for (key, value) in map where seen.updateValue(value, forKey: key) != nil { duplicates += 1 }
@@ -187,25 +235,25 @@ struct AdditionsTests {
         #expect(iterator.next() == nil)
         // Sequence algorithms work on the labeled element.
         #expect(map.contains { $0.key == 0 && $0.value == .max })
-        #expect(map.filter { $0.value < 0 }.map(\.key).sorted() == [.min, -1]) // values -1 and .min
+        #expect(map.filter { $0.value < 0 }.map(\.key).sorted() == [.min, -1])  // values -1 and .min
     }
 
     /// An iterator resumes correctly after its stripe's tables grew and then shrank between
     /// two calls of next(), and holds no pin between calls.
     @Test func iteratorSurvivesGrowthAndShrinkingBetweenCalls() throws {
         let map = LockFreeInt64Map()
-        let stable = (0 ..< Int64(500)).map { $0 &* 0x5851_F42D_4C95_7F2D }
+        let stable = (0..<Int64(500)).map { $0 &* 0x5851_F42D_4C95_7F2D }
         for key in stable { map[key] = key ^ 0x55 }
         var iterator = map.makeIterator()
         var seen: [Int64: Int] = [:]
         #expect(LockFreeInt64Map.currentThreadPinDepth == 0)
-        for step in 0 ..< 3 {
+        for step in 0..<3 {
             guard let (key, _) = iterator.next() else { break }
             seen[key, default: 0] += 1
             #expect(LockFreeInt64Map.currentThreadPinDepth == 0, "pinned between next() calls")
             if step == 1 {
                 // Grow a lot, then shrink back.
-                let filler = (0 ..< Int64(40_000)).map { ($0 &+ 1) &* 0x2545_F491_4F6C_DD1D | 1 }
+                let filler = (0..<Int64(40_000)).map { ($0 &+ 1) &* 0x2545_F491_4F6C_DD1D | 1 }
                 for key in filler where !stable.contains(key) { map[key] = 1 }
                 #expect(map.statistics.resizeCount > 0)
                 for key in filler where !stable.contains(key) { map[key] = nil }
@@ -225,7 +273,7 @@ struct AdditionsTests {
     @Test func bucketRangesTileThePositionSpace() {
         var rng = SeededRandom(seed: 7)
         for log2 in [UInt64(3), 4, 9, 20, 56] {
-            for _ in 0 ..< 2_000 {
+            for _ in 0..<2_000 {
                 let hash = rng.next() & ((1 << 58) - 1)
                 let position = reversedBitsForTest(hash)
                 let (bucket, end) = LockFreeInt64Map.iterationBucketRange(containing: position, log2: log2)
@@ -239,7 +287,7 @@ struct AdditionsTests {
     /// reverse58 written the slow way.
     func reversedBitsForTest(_ hash: UInt64) -> UInt64 {
         var r: UInt64 = 0
-        for bit in 0 ..< 58 where hash & (1 << bit) != 0 { r |= 1 << (57 - bit) }
+        for bit in 0..<58 where hash & (1 << bit) != 0 { r |= 1 << (57 - bit) }
         return r
     }
 
@@ -252,7 +300,7 @@ struct AdditionsTests {
         let empty: LockFreeInt64Map = [:]
         #expect(empty.isEmpty && Dictionary(empty).isEmpty)
         let big = LockFreeInt64Map(minimumCapacity: 0)
-        for key in 0 ..< Int64(5_000) { big[key] = ~key }
+        for key in 0..<Int64(5_000) { big[key] = ~key }
         let snapshot = Dictionary(big)
         #expect(snapshot.count == 5_000 && snapshot.allSatisfy { $0.value == ~$0.key })
     }

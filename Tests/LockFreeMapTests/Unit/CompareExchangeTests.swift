@@ -31,7 +31,8 @@ struct CompareExchangeTests {
         #expect(map.isEmpty)
 
         map[key] = value
-        #expect(map.compareExchange(forKey: key, expected: value &+ 1, desired: nil) == (false, value), "different value")
+        #expect(
+            map.compareExchange(forKey: key, expected: value &+ 1, desired: nil) == (false, value), "different value")
         #expect(map[key] == value)
 
         #expect(map.compareExchange(forKey: key, expected: value, desired: nil) == (true, value))
@@ -49,14 +50,16 @@ struct CompareExchangeTests {
         #expect(!map.containsKey(key), "a failed replace must not insert")
 
         map[key] = value
-        #expect(map.compareExchange(forKey: key, expected: desired, desired: value) == (false, value), "different value")
+        #expect(
+            map.compareExchange(forKey: key, expected: desired, desired: value) == (false, value), "different value")
         #expect(map[key] == value)
 
         #expect(map.compareExchange(forKey: key, expected: value, desired: desired) == (true, value))
         #expect(map[key] == desired)
         #expect(map.count == 1)
 
-        #expect(map.compareExchange(forKey: key, expected: desired, desired: desired) == (true, desired), "v -> v succeeds")
+        #expect(
+            map.compareExchange(forKey: key, expected: desired, desired: desired) == (true, desired), "v -> v succeeds")
         #expect(map[key] == desired)
     }
 
@@ -74,7 +77,8 @@ struct CompareExchangeTests {
         #expect(map[key] == value)
 
         map[key] = nil
-        #expect(map.compareExchange(forKey: key, expected: nil, desired: nil) == (true, nil), "absent again after removal")
+        #expect(
+            map.compareExchange(forKey: key, expected: nil, desired: nil) == (true, nil), "absent again after removal")
     }
 
     /// A compare-exchange on one key never affects another.

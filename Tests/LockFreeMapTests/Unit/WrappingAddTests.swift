@@ -45,7 +45,9 @@ struct WrappingAddTests {
     @Test func countsUpAndDown() {
         let map = LockFreeInt64Map()
         for expected in 1...100 { #expect(map.wrappingAdd(1, forKey: -1) == Int64(expected)) }
-        for expected in stride(from: 99, through: -5, by: -1) { #expect(map.wrappingAdd(-1, forKey: -1) == Int64(expected)) }
+        for expected in stride(from: 99, through: -5, by: -1) {
+            #expect(map.wrappingAdd(-1, forKey: -1) == Int64(expected))
+        }
         #expect(map[-1] == -5)
     }
 }
