@@ -15,9 +15,8 @@
 _Thread_local uint64_t _lfm_thread_record = 0;
 _Thread_local uint64_t _lfm_thread_noise = 0;
 
-static _Alignas(64) uint64_t global_words[LFM_GLOBAL_WORD_COUNT];
+_Alignas(64) uint64_t _lfm_global_words_storage[LFM_GLOBAL_WORD_COUNT];
 
-uint64_t *_lfm_global_words(void) { return global_words; }
 
 bool _lfm_membarrier_register(void) {
 #if defined(__linux__) && defined(SYS_membarrier)

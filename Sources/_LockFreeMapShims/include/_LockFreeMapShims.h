@@ -197,7 +197,10 @@ int _lfm_membarrier(void);
 /// atomics above. Word 0 is alone on its cache line; words 8... hold rarely written
 /// state. Swift names each word in `_GlobalWords.swift`.
 #define LFM_GLOBAL_WORD_COUNT 32
-uint64_t *_lfm_global_words(void);
+extern uint64_t _lfm_global_words_storage[LFM_GLOBAL_WORD_COUNT];
+/// Inline, so that a map operation reaches these words with one address computation
+/// rather than a call into the C object (every pin reads the mode and the epoch).
+LFM_INLINE uint64_t *_lfm_global_words(void) { return _lfm_global_words_storage; }
 
 /// A per-thread xorshift64 step (state seeded from the thread's address on first
 /// use). Only for the test-only race-widening mode: not a source of randomness.
