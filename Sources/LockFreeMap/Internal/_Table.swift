@@ -220,7 +220,7 @@ struct Table {
         if loadRelaxed(freeTop) != 0, let recycled = popFree() { return recycled }
         let capacity = poolCapacity
         var used = loadRelaxed(poolUsed)
-        while used < capacity, forCopy || used &- loadRelaxed(copyBumps) < freshLimit {
+        while used < capacity, forCopy || Self.freshTaken(used: used, copies: loadRelaxed(copyBumps)) < freshLimit {
             // The pool memory is zero from mmap and belongs to the winner alone; the order
             // of this CAS protects nothing (acq_rel only because the shim has no relaxed CAS).
             let (won, seen) = compareExchangeAcqRel(poolUsed, expected: used, desired: used + 1)
@@ -231,6 +231,14 @@ struct Table {
             used = seen
         }
         return forCopy ? allocateFromExtension() : nil
+    }
+
+    /// Pool buckets new inserts have taken: those bumped minus those copies bumped. `used`
+    /// may be older than `copies` (loaded first, and copies count after their bump), so
+    /// the difference is clamped at 0 rather than wrapping, which read as "no room" and
+    /// started a needless rebuild; the bump CAS then fails on the stale `used` and retries.
+    @inline(__always) static func freshTaken(used: UInt64, copies: UInt64) -> UInt64 {
+        used >= copies ? used - copies : 0
     }
 
     /// Returns an overflow bucket that was never linked (its link CAS lost), emptied, to
