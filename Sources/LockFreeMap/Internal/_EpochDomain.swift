@@ -222,8 +222,9 @@ enum EpochDomain {
             return claimed
         }
         // No thread-exit destructor for this thread (no pthread key left, or no memory
-        // for its value): the record stays owned after the thread exits. It is unpinned
-        // then, so it never holds back reclamation; 128 bytes stay in use.
+        // for its value): the record stays owned after the thread exits, unpinned, so it
+        // holds back no advance, and 128 bytes stay in use. (After a membarrier failure,
+        // R-5, such a record that never acknowledged stops every advance: memory only.)
         return claimed
     }
 
