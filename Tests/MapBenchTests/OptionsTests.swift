@@ -27,7 +27,8 @@ import Testing
         #expect(o.preset == .standard)
         #expect(o.keys == [1_000_000])
         #expect(o.maps == [.lockfree, .mutex, .sharded, .dictionary])
-        #expect(o.mixes == Mix.allCases)
+        #expect(o.mixes == Mix.suiteDefault)
+        #expect(!o.mixes.contains(.readBatch) && !o.mixes.contains(.counterBatch), "batch mixes only when named")
         #expect(o.threads == [1, 2])
         #expect(o.repeats == 1)
         #expect(o.seconds == 0.5)
@@ -69,6 +70,25 @@ import Testing
         #expect(try options(["--maps", "all"]).maps == MapKind.allCases)
         #expect(try options(["--mixes", "all"]).mixes == Mix.allCases)
         #expect(try options(["--dist", "both"]).distributions == [.uniform, .zipf])
+    }
+
+    @Test func batchMixes() throws {
+        #expect(Mix(rawValue: "read_batch") == .readBatch && Mix(rawValue: "counter_batch") == .counterBatch)
+        // Named, they run in the canonical order: read_batch right after read (while every value
+        // still equals its key), counter_batch right after counter.
+        let o = try options(["--mixes", "counter_batch,counter,read_batch,read"])
+        #expect(o.mixes == [.read, .readBatch, .counter, .counterBatch])
+        #expect(try options(["--mixes", "read_batch"]).mixes == [.readBatch])
+        #expect(try options(["--mixes", "all"]).mixes.contains(.counterBatch))
+        for preset in [["--quick"], ["--full"]] {
+            #expect(try options(preset).mixes == Mix.suiteDefault, "\(preset)")
+        }
+        #expect(Mix.readBatch.usesSharedPrefilledMap && Mix.counterBatch.usesSharedPrefilledMap)
+        #expect(!Mix.readBatch.writes && Mix.counterBatch.writes && !Mix.readBatch.hasZipf)
+        // One cell per (map, thread count), uniform only.
+        let plan = Plan(try options(["--maps", "lockfree", "--mixes", "read_batch,counter_batch", "--threads", "1,2"]))
+        #expect(plan.cells.count == 4 && plan.cells.allSatisfy { $0.dist == .uniform })
+        #expect(usageText(cpus: 2).contains("counter_batch"))
     }
 
     @Test func helpAndInternalModes() throws {

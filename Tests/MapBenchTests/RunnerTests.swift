@@ -8,7 +8,7 @@ import Testing
 @Suite(.serialized) struct RunnerTests {
     let seconds = 0.02
 
-    @Test(arguments: [Mix.read, .read90, .mixed50, .counter])
+    @Test(arguments: [Mix.read, .readBatch, .read90, .mixed50, .counter, .counterBatch])
     func timedMixesFindEveryKey(mix: Mix) {
         let runner = ThreadedRunner()
         // rwlock: a pthread lock, which ThreadSanitizer understands (see mutexGuardedMaps).
@@ -40,6 +40,26 @@ import Testing
         let before = driver.valueSum(map, keys: 1000)
         let run = driver.timedRun(map, mix: .counter, threads: 2, keySpace: 1000, zipfRings: [], seconds: seconds)
         #expect(driver.valueSum(map, keys: 1000) &- before == run.operations)
+    }
+
+    /// The batch counter adds exactly one per operation (one key), through the lockfree
+    /// adapter's batch call and through the default loop (rwlock).
+    @Test func counterBatchAddsExactlyOnePerKey() {
+        let runner = ThreadedRunner()
+        let lockFree = SyncDriver<LockFreeAdapter>(runner: runner)
+        let a = lockFree.make()
+        lockFree.prefill(a, stride(from: 0, to: 1000, by: 1))
+        let beforeA = lockFree.valueSum(a, keys: 1000)
+        let runA = lockFree.timedRun(a, mix: .counterBatch, threads: 2, keySpace: 1000, zipfRings: [], seconds: seconds)
+        #expect(runA.operations > 0 && runA.operations % 64 == 0)
+        #expect(lockFree.valueSum(a, keys: 1000) &- beforeA == runA.operations)
+        #expect(lockFree.count(a) == 1000)
+        let rw = SyncDriver<RWLockAdapter>(runner: runner)
+        let b = rw.make()
+        rw.prefill(b, stride(from: 0, to: 1000, by: 1))
+        let beforeB = rw.valueSum(b, keys: 1000)
+        let runB = rw.timedRun(b, mix: .counterBatch, threads: 2, keySpace: 1000, zipfRings: [], seconds: seconds)
+        #expect(rw.valueSum(b, keys: 1000) &- beforeB == runB.operations)
     }
 
     @Test func churnRunsOnTwiceTheKeys() {

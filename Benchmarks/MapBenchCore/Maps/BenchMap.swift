@@ -40,6 +40,18 @@ protocol BenchMap: AnyObject, Sendable {
     /// returns the new value.
     func add(_ delta: Int64, forKey key: Int64) -> Int64
 
+    /// The batch mixes' lookup: `values[i]` = the value for `keys[i]` (anything where absent),
+    /// `found[i]` whether it was present; returns how many were found. The three buffers have
+    /// the same count. By default a loop over `get`; a map with a batch call overrides it.
+    func getBatch(
+        _ keys: UnsafeBufferPointer<Int64>, into values: UnsafeMutableBufferPointer<Int64>,
+        found: UnsafeMutableBufferPointer<Bool>
+    ) -> Int
+
+    /// The batch mixes' add: `add(delta, forKey: keys[i])` for each i in order, `newValues[i]`
+    /// receiving the new value (same count as `keys`). By default a loop over `add`.
+    func addBatch(_ delta: Int64, _ keys: UnsafeBufferPointer<Int64>, into newValues: UnsafeMutableBufferPointer<Int64>)
+
     /// Number of entries; only called while no other thread uses the map.
     var count: Int { get }
 
@@ -55,6 +67,26 @@ extension BenchMap {
     static var maxThreads: Int { Int.max }
 
     static func skipReason(mix: Mix, keys: UInt64) -> String? { nil }
+
+    @inline(__always) func getBatch(
+        _ keys: UnsafeBufferPointer<Int64>, into values: UnsafeMutableBufferPointer<Int64>,
+        found: UnsafeMutableBufferPointer<Bool>
+    ) -> Int {
+        var n = 0
+        for i in keys.indices {
+            let value = get(keys[i])
+            values[i] = value ?? 0
+            found[i] = value != nil
+            if value != nil { n += 1 }
+        }
+        return n
+    }
+
+    @inline(__always) func addBatch(
+        _ delta: Int64, _ keys: UnsafeBufferPointer<Int64>, into newValues: UnsafeMutableBufferPointer<Int64>
+    ) {
+        for i in keys.indices { newValues[i] = add(delta, forKey: keys[i]) }
+    }
 
     func prefill(_ indices: StrideTo<UInt64>) {
         for i in indices {

@@ -55,5 +55,20 @@ final class LockFreeAdapterWith<Sizing: LockFreeSizing>: BenchMap {
         map.wrappingAdd(delta, forKey: key)
     }
 
+    /// The map's allocation-free batch lookup (`values(forKeys:into:found:)`).
+    @inline(__always) func getBatch(
+        _ keys: UnsafeBufferPointer<Int64>, into values: UnsafeMutableBufferPointer<Int64>,
+        found: UnsafeMutableBufferPointer<Bool>
+    ) -> Int {
+        map.values(forKeys: keys, into: values, found: found)
+    }
+
+    /// The map's allocation-free batch add (`wrappingAdd(_:forKeys:into:)`).
+    @inline(__always) func addBatch(
+        _ delta: Int64, _ keys: UnsafeBufferPointer<Int64>, into newValues: UnsafeMutableBufferPointer<Int64>
+    ) {
+        map.wrappingAdd(delta, forKeys: keys, into: newValues)
+    }
+
     var count: Int { map.count }
 }

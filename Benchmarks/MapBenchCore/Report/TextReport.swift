@@ -1,6 +1,6 @@
 /// The readable table on stdout: one row per cell, printed as the cell finishes.
 enum TextTable {
-    private static let widths = [11, 8, 8, 11, 8, 10, 8, 8, 9]
+    private static let widths = [11, 14, 8, 11, 8, 10, 8, 8, 9]
 
     /// The column header.
     static func header() -> String {

@@ -28,7 +28,8 @@ func actorOperation(
 ) async {
     let key = benchKey(keys.nextIndex(&generator))
     switch mix {
-    case .read:
+    case .read, .readBatch:
+        // The actor has no batch call: a batch mix loops over its 16 keys, one per operation.
         let value = await map.get(key)
         if value != key { tally.misses &+= 1 }
         tally.sink &+= value ?? 0
@@ -39,7 +40,7 @@ func actorOperation(
         } else if await map.update(Int64(bitPattern: c), forKey: key) == nil {
             tally.misses &+= 1
         }
-    case .counter:
+    case .counter, .counterBatch:
         tally.sink &+= await map.add(1, forKey: key)
     case .churn:
         let percent = reduce(generator.next(), 100)

@@ -45,6 +45,14 @@ struct SyncDriver<M: BenchMap>: MapDriver {
             return runner.timedRun(
                 map, ReadKernel.self, threads: threads, keySpace: keySpace,
                 zipfRings: zipfRings, seconds: seconds)
+        case .readBatch:
+            return runner.timedRun(
+                map, ReadBatchKernel.self, threads: threads, keySpace: keySpace,
+                zipfRings: zipfRings, seconds: seconds)
+        case .counterBatch:
+            return runner.timedRun(
+                map, CounterBatchKernel.self, threads: threads, keySpace: keySpace,
+                zipfRings: zipfRings, seconds: seconds)
         case .read90:
             return runner.timedRun(
                 map, Read90Kernel.self, threads: threads, keySpace: keySpace,

@@ -51,15 +51,15 @@ struct Options: Equatable, Sendable {
         switch preset {
         case .standard:
             return Options(
-                preset: preset, maps: MapKind.defaultSet, mixes: Mix.allCases, keys: [1_000_000],
+                preset: preset, maps: MapKind.defaultSet, mixes: Mix.suiteDefault, keys: [1_000_000],
                 threads: threads, seconds: 0.5, repeats: 1, memoryKeys: 1_000_000)
         case .quick:
             return Options(
-                preset: preset, maps: MapKind.defaultSet, mixes: Mix.allCases, keys: [1_000],
+                preset: preset, maps: MapKind.defaultSet, mixes: Mix.suiteDefault, keys: [1_000],
                 threads: threads, seconds: 0.1, repeats: 1, memoryKeys: 100_000)
         case .full:
             return Options(
-                preset: preset, maps: MapKind.allCases, mixes: Mix.allCases,
+                preset: preset, maps: MapKind.allCases, mixes: Mix.suiteDefault,
                 keys: [1_000, 1_000_000, 10_000_000], threads: threads, seconds: 1, repeats: 3,
                 memoryKeys: 10_000_000)
         }
@@ -262,7 +262,7 @@ func usageText(cpus: Int = onlineCPUCount()) -> String {
         Measures LockFreeInt64Map and baseline maps on the workloads of docs/WORKLOADS.md and prints a
         table (one row per cell: the median of the repeats). Without options it runs the default
         suite, about a minute on 2 cores: K = 1,000,000, maps \(standard.maps.map(\.rawValue).joined(separator: ",")),
-        every mix, threads \(standard.threads.map(String.init).joined(separator: ",")), \(standard.seconds) s a cell,
+        every mix but the batch ones, threads \(standard.threads.map(String.init).joined(separator: ",")), \(standard.seconds) s a cell,
         1 repeat, memory at K = 1,000,000.
 
         Suites:
@@ -272,6 +272,7 @@ func usageText(cpus: Int = onlineCPUCount()) -> String {
         Options (override the suite; lists are comma-separated):
           --maps LIST        \(MapKind.allCases.map(\.rawValue).joined(separator: ",")) or all
           --mixes LIST       \(Mix.allCases.map(\.rawValue).joined(separator: ",")) or all
+                             (the suites run all but \(Mix.allCases.filter(\.isBatch).map(\.rawValue).joined(separator: ",")))
           --keys LIST        key-space sizes K: 1000, 1e6, 10M, 100k, 1_000_000
           --threads LIST     thread counts (default 1 ... \(cpus), the online CPUs)
           --seconds S        length of a timed cell (default \(standard.seconds))
@@ -290,7 +291,7 @@ func usageText(cpus: Int = onlineCPUCount()) -> String {
         \(MapKind.allCases.map { "  \($0.rawValue.padding(12))\($0.summary)" }.joined(separator: "\n"))
 
         Mixes:
-        \(Mix.allCases.map { "  \($0.rawValue.padding(12))\($0.summary)" }.joined(separator: "\n"))
+        \(Mix.allCases.map { "  \($0.rawValue.padding(15))\($0.summary)" }.joined(separator: "\n"))
 
         Build in release (swift run -c release map-bench); a debug build measures the debugger's
         view of the code, not the map.

@@ -9,8 +9,8 @@ struct PlannedCell: Equatable, Sendable {
 
 /// The cells of a run, in execution order, and why some were left out.
 struct Plan: Sendable {
-    /// Execution order: for each K, for each map: the prefilled-map mixes (read, read90,
-    /// mixed50, counter; each at every thread count, read and read90 with uniform then zipf),
+    /// Execution order: for each K, for each map: the prefilled-map mixes (read, read_batch, read90,
+    /// mixed50, counter, counter_batch; each at every thread count, read and read90 with uniform then zipf),
     /// then churn, then build, each at every thread count.
     var cells: [PlannedCell] = []
     /// One line per skipped group of cells.

@@ -153,7 +153,7 @@ final class Suite {
         if misses > 0 {
             warn(
                 "\(label(cell)): \(misses) operations missed a key that must be present"
-                    + (cell.mix == .read ? " or read a value other than the key" : ""))
+                    + (cell.mix.readsKeyValues ? " or read a value other than the key" : ""))
         }
         return operations
     }
@@ -176,7 +176,7 @@ final class Suite {
             if options.verify { verifyContents(driver, map, kind, keys, after: "prefill") }
             // Mix order as docs/WORKLOADS.md: read runs first, while every value still equals its key.
             for mix in Mix.allCases where onShared.contains(where: { $0.mix == mix }) {
-                let sumBefore = mix == .counter && options.verify ? driver.valueSum(map, keys: keys) : 0
+                let sumBefore = mix.isCounter && options.verify ? driver.valueSum(map, keys: keys) : 0
                 var counted: UInt64 = 0
                 for cell in onShared where cell.mix == mix {
                     let zipfRings = rings(cell)
@@ -186,21 +186,21 @@ final class Suite {
                             zipfRings: zipfRings, seconds: options.seconds)
                     }
                 }
-                if mix == .counter {
+                if mix.isCounter {
                     // `add` inserts an absent key, so a key that went missing shows up here.
                     let n = driver.count(map)
                     if n != Int(keys) {
                         warn(
-                            "\(kind.rawValue) counter K=\(keys): \(n) entries after the counter cells, expected \(keys)"
+                            "\(kind.rawValue) \(mix.rawValue) K=\(keys): \(n) entries after the \(mix.rawValue) cells, expected \(keys)"
                         )
                     }
                     if options.verify {
                         let moved = driver.valueSum(map, keys: keys) &- sumBefore
                         if moved == counted {
-                            note("verify \(kind.rawValue) counter K=\(keys): ok (\(counted) adds)")
+                            note("verify \(kind.rawValue) \(mix.rawValue) K=\(keys): ok (\(counted) adds)")
                         } else {
                             warn(
-                                "verify \(kind.rawValue) counter K=\(keys): values moved by \(moved), operations \(counted)"
+                                "verify \(kind.rawValue) \(mix.rawValue) K=\(keys): values moved by \(moved), operations \(counted)"
                             )
                         }
                     }

@@ -50,6 +50,12 @@ protocol MixKernel: SendableMetatype {
     /// Draws the key (and the op choice), performs the operation, records what it saw.
     static func run<M: BenchMap, S: KeySource>(
         _ map: M, _ keys: inout S, _ generator: inout SplitMix64, _ tally: inout Tally)
+    /// Operations one `run` performs (1; `Mix.batchSize` for the batch mixes).
+    static var operationsPerRun: Int { get }
+}
+
+extension MixKernel {
+    static var operationsPerRun: Int { 1 }
 }
 
 /// read: get; must find value == key.
@@ -131,6 +137,58 @@ enum ChurnKernel: MixKernel {
             tally.sink &+= map.insertIfAbsent(key, forKey: key) ? 1 : 0
         } else {
             tally.sink &+= map.remove(key) == nil ? 0 : 1
+        }
+    }
+}
+
+/// Draws `Mix.batchSize` key indexes, in the order the single-key kernel draws them, into a
+/// buffer on the stack and calls `body` with the keys.
+@inline(__always)
+func withBatchOfKeys<S: KeySource>(
+    _ keys: inout S, _ generator: inout SplitMix64, _ body: (UnsafeBufferPointer<Int64>) -> Void
+) {
+    withUnsafeTemporaryAllocation(of: Int64.self, capacity: Mix.batchSize) { batch in
+        for j in 0..<Mix.batchSize { batch.initializeElement(at: j, to: benchKey(keys.nextIndex(&generator))) }
+        body(UnsafeBufferPointer(batch))
+    }
+}
+
+/// read_batch: `read`'s draws, 16 at a time, one `getBatch`; each key must have value == key.
+enum ReadBatchKernel: MixKernel {
+    static var mix: Mix { .readBatch }
+    static var operationsPerRun: Int { Mix.batchSize }
+    @inline(__always)
+    static func run<M: BenchMap, S: KeySource>(
+        _ map: M, _ keys: inout S, _ generator: inout SplitMix64, _ tally: inout Tally
+    ) {
+        withBatchOfKeys(&keys, &generator) { batch in
+            withUnsafeTemporaryAllocation(of: Int64.self, capacity: Mix.batchSize) { values in
+                withUnsafeTemporaryAllocation(of: Bool.self, capacity: Mix.batchSize) { found in
+                    _ = map.getBatch(batch, into: values, found: found)
+                    for j in 0..<Mix.batchSize {
+                        // As ReadKernel: a miss is an absent key or a value other than the key.
+                        if !found[j] || values[j] != batch[j] { tally.misses &+= 1 }
+                        if found[j] { tally.sink &+= values[j] }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// counter_batch: `counter`'s draws, 16 at a time, one `addBatch` of 1.
+enum CounterBatchKernel: MixKernel {
+    static var mix: Mix { .counterBatch }
+    static var operationsPerRun: Int { Mix.batchSize }
+    @inline(__always)
+    static func run<M: BenchMap, S: KeySource>(
+        _ map: M, _ keys: inout S, _ generator: inout SplitMix64, _ tally: inout Tally
+    ) {
+        withBatchOfKeys(&keys, &generator) { batch in
+            withUnsafeTemporaryAllocation(of: Int64.self, capacity: Mix.batchSize) { newValues in
+                map.addBatch(1, batch, into: newValues)
+                for j in 0..<Mix.batchSize { tally.sink &+= newValues[j] }
+            }
         }
     }
 }

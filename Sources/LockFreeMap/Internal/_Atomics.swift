@@ -57,6 +57,10 @@ typealias AtomicWord = UnsafeMutablePointer<UInt64>
 /// A spin-wait hint for retry loops (never waits for another thread).
 @inline(__always) func cpuRelax() { _lfm_cpu_relax() }
 
+/// A software prefetch of the cache line at `p` for reading. Only a hint that warms
+/// caches: no load the memory model sees, no ordering, never a fault.
+@inline(__always) func prefetchForRead(_ p: AtomicWord) { _lfm_prefetch_read(p) }
+
 /// A compiler-only barrier: no memory access moves across it at compile time.
 @inline(__always) func compilerBarrier() { _lfm_compiler_barrier() }
 

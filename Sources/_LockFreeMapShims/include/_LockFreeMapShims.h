@@ -169,6 +169,14 @@ LFM_INLINE void _lfm_cpu_relax(void) {
 #endif
 }
 
+/// A software prefetch of the cache line at `p` for reading, into every cache
+/// level (`prefetcht0` on x86-64, `prfm pldl1keep` on arm64). Not a memory
+/// access in the C11 sense: it reads nothing the program sees, orders nothing,
+/// and never faults, even on an address that is not mapped. The batch calls
+/// (LockFreeInt64Map+Batch.swift) issue one per key for its head bucket, so
+/// that the misses of a group of keys overlap instead of following each other.
+LFM_INLINE void _lfm_prefetch_read(const void *p) { __builtin_prefetch(p, 0, 3); }
+
 /// A compiler-only barrier (atomic_signal_fence(memory_order_seq_cst)): the
 /// compiler may not move memory accesses across it; the CPU may. Used where a
 /// process-wide barrier (`_lfm_membarrier`) supplies the CPU ordering.

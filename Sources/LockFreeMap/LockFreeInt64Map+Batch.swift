@@ -1,0 +1,205 @@
+// Batches: many keys in one call, so that their cache misses overlap. DESIGN.md,
+// "Batches".
+//
+// Keys go in groups of `batchGroupSize`. Per group: pin once; for each key, hash it,
+// load its stripe's table word and prefetch its head bucket; then run each key through
+// exactly the single-key code (`Stripe.lookup`, or `Stripe.upsert` with the closures of
+// `wrappingAdd(_:forKey:)`); unpin. The prefetch only warms caches, so each key's result
+// and linearization point are those of the single-key call. The keys are hashed again in
+// the second pass (a few multiplies) rather than kept in scratch storage.
+
+extension LockFreeInt64Map {
+    /// Keys per group of a batch: hashed and prefetched together, then probed, under one
+    /// pin. 16 head buckets in flight is about what a core's miss buffers hold (10 to 16
+    /// line-fill buffers on current x86-64 and arm64 cores).
+    @inline(__always) static var batchGroupSize: Int { 16 }
+
+    /// For each of `keys[0 ..< n]`, hashes it, loads its stripe's table word and prefetches
+    /// its head bucket. Called pinned: the table cannot be freed meanwhile (and a prefetch
+    /// never faults anyway).
+    @inline(__always) func prefetchHeadBuckets(_ keys: UnsafePointer<Int64>, _ n: Int) {
+        for j in 0..<n {
+            let hashed = core.hashed(keys[j])
+            let word = core.stripes[hashed.stripe].currentWord  // [S1], as `lookup` loads it
+            prefetchForRead(Table.bucket(ofWord: word, hash: hashed.low).base)
+        }
+    }
+
+    /// Looks up `keys[0 ..< n]` (n <= batchGroupSize) under one pin; `body(j, found, value)`
+    /// gets each result in order.
+    @inline(__always) func lookupGroup(
+        _ keys: UnsafePointer<Int64>, _ n: Int, _ body: (_ index: Int, _ found: Bool, _ value: Int64) -> Void
+    ) {
+        let pin = EpochDomain.pin()
+        defer { EpochDomain.unpin(pin) }
+        prefetchHeadBuckets(keys, n)
+        for j in 0..<n {
+            // As `value(forKey:)`: its LP is this lookup's.
+            let hashed = core.hashed(keys[j])
+            let (found, value) = core.stripes[hashed.stripe].lookup(hashed.low)
+            body(j, found, Int64(bitPattern: value))
+        }
+    }
+
+    /// Adds `delta` to `keys[0 ..< n]` (n <= batchGroupSize), in order, under one pin;
+    /// `body(j, newValue)` gets each new value.
+    @inline(__always) func addGroup(
+        _ delta: Int64, _ keys: UnsafePointer<Int64>, _ n: Int, _ body: (_ index: Int, _ newValue: Int64) -> Void
+    ) {
+        let pin = EpochDomain.pin()
+        defer { EpochDomain.unpin(pin) }
+        prefetchHeadBuckets(keys, n)
+        let bits = UInt64(bitPattern: delta)
+        for j in 0..<n {
+            // As `wrappingAdd(_:forKey:)`: the same upsert, so the same LP (V1 or P1 CAS).
+            let hashed = core.hashed(keys[j])
+            let outcome = core.stripes[hashed.stripe].upsert(
+                hashed.low, record: pin, insertion: bits, change: { $0 &+ bits })
+            body(j, Int64(bitPattern: outcome.newValue))
+        }
+    }
+
+    /// Calls `body` on `keys` cut into groups of at most `batchGroupSize`, in order: the
+    /// sequence's own storage when it has contiguous storage, else a 16-key buffer on the
+    /// stack refilled from its iterator.
+    @inline(__always) func forEachGroup(
+        of keys: some Sequence<Int64>, _ body: (_ group: UnsafePointer<Int64>, _ count: Int) -> Void
+    ) {
+        let size = Self.batchGroupSize
+        let done: Void? = keys.withContiguousStorageIfAvailable { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var start = 0
+            while start < buffer.count {
+                let n = min(size, buffer.count - start)
+                body(base + start, n)
+                start += n
+            }
+        }
+        if done != nil { return }
+        withUnsafeTemporaryAllocation(of: Int64.self, capacity: size) { scratch in
+            guard let base = scratch.baseAddress else { return }
+            var iterator = keys.makeIterator()
+            var exhausted = false
+            while !exhausted {
+                var n = 0
+                while n < size {
+                    guard let key = iterator.next() else {
+                        exhausted = true
+                        break
+                    }
+                    (base + n).initialize(to: key)
+                    n += 1
+                }
+                if n > 0 { body(UnsafePointer(base), n) }
+            }
+        }
+    }
+
+    // MARK: Allocation-free batches
+
+    /// Looks up every key of `keys`: `values[i]` is the value stored for `keys[i]` (0 where
+    /// it is absent) and `found[i]` whether it was present.
+    ///
+    /// Each lookup is linearizable on its own and gives exactly what `value(forKey:)` would
+    /// have given at its linearization point; the batch as a whole is **not** one atomic
+    /// step (another thread's writes may land between two of its lookups, even two of one
+    /// key). Lock-free, allocates nothing. Keys are processed in groups of 16: a group's
+    /// head buckets are prefetched together before its keys are probed, so that the cache
+    /// misses of the group overlap; a group is one reclamation pin, never more, so a long
+    /// batch does not delay the freeing of old tables.
+    ///
+    /// `keys`, `values` and `found` must have the same count; otherwise the call stops
+    /// with a message (in every build configuration). The buffers may not overlap.
+    /// - Returns: How many keys were found.
+    public func values(
+        forKeys keys: UnsafeBufferPointer<Int64>, into values: UnsafeMutableBufferPointer<Int64>,
+        found: UnsafeMutableBufferPointer<Bool>
+    ) -> Int {
+        if values.count != keys.count || found.count != keys.count {
+            fatalError(
+                "LockFreeInt64Map.values(forKeys:into:found:): keys, values and found must have the same count, "
+                    + "got \(keys.count), \(values.count) and \(found.count)")
+        }
+        guard let keyBase = keys.baseAddress, let valueBase = values.baseAddress, let foundBase = found.baseAddress
+        else { return 0 }
+        let size = Self.batchGroupSize
+        var foundCount = 0
+        var start = 0
+        while start < keys.count {
+            let n = min(size, keys.count - start)
+            lookupGroup(keyBase + start, n) { j, isPresent, value in
+                valueBase[start + j] = isPresent ? value : 0
+                foundBase[start + j] = isPresent
+                if isPresent { foundCount += 1 }
+            }
+            start += n
+        }
+        return foundCount
+    }
+
+    /// Atomically adds `delta` (wrapping on overflow) to the value for each key of `keys`,
+    /// in order, an absent key counting as 0 (so it is inserted with value `delta`); when
+    /// `newValues` is not nil, `newValues[i]` receives the new value of the `i`th add.
+    ///
+    /// Each add is linearizable on its own and does exactly what `wrappingAdd(_:forKey:)`
+    /// does; the batch as a whole is **not** one atomic step. A key that appears twice is
+    /// added to twice (its two new values differ by `delta`, unless another thread added
+    /// in between). Lock-free, allocates nothing (an insert may take an overflow bucket
+    /// from its table's own pool, as a single add does). Keys are processed in groups of
+    /// 16, each under one reclamation pin, their head buckets prefetched before they are
+    /// written.
+    ///
+    /// `newValues`, when given, must have the same count as `keys`; otherwise the call
+    /// stops with a message (in every build configuration) before adding anything.
+    public func wrappingAdd(
+        _ delta: Int64, forKeys keys: UnsafeBufferPointer<Int64>, into newValues: UnsafeMutableBufferPointer<Int64>?
+    ) {
+        if let newValues, newValues.count != keys.count {
+            fatalError(
+                "LockFreeInt64Map.wrappingAdd(_:forKeys:into:): keys and newValues must have the same count, "
+                    + "got \(keys.count) and \(newValues.count)")
+        }
+        guard let keyBase = keys.baseAddress else { return }
+        let output = newValues?.baseAddress
+        let size = Self.batchGroupSize
+        var start = 0
+        while start < keys.count {
+            let n = min(size, keys.count - start)
+            if let output {
+                addGroup(delta, keyBase + start, n) { j, newValue in output[start + j] = newValue }
+            } else {
+                addGroup(delta, keyBase + start, n) { _, _ in }
+            }
+            start += n
+        }
+    }
+
+    // MARK: Convenient batches
+
+    /// The value stored for each key of `keys`, in order (`nil` where absent).
+    ///
+    /// The same guarantee as `values(forKeys:into:found:)`: each lookup linearizable and
+    /// identical to `value(forKey:)`, the batch not atomic, lock-free, one pin per group of
+    /// 16 keys. It allocates only the array it returns (and nothing more when `keys` has
+    /// contiguous storage, such as an `Array`; other sequences are read 16 keys at a time
+    /// into a buffer on the stack).
+    public func values(forKeys keys: some Sequence<Int64>) -> [Int64?] {
+        var result: [Int64?] = []
+        result.reserveCapacity(keys.underestimatedCount)
+        forEachGroup(of: keys) { group, n in
+            lookupGroup(group, n) { _, isPresent, value in result.append(isPresent ? value : nil) }
+        }
+        return result
+    }
+
+    /// Atomically adds `delta` (wrapping) to the value for each key of `keys`, in order, an
+    /// absent key counting as 0.
+    ///
+    /// The same guarantee as `wrappingAdd(_:forKeys:into:)`: each add linearizable and
+    /// identical to `wrappingAdd(_:forKey:)`, a key given twice added to twice, the batch
+    /// not atomic, lock-free, one pin per group of 16 keys. Allocates nothing (a sequence
+    /// without contiguous storage is read 16 keys at a time into a buffer on the stack).
+    public func wrappingAdd(_ delta: Int64, forKeys keys: some Sequence<Int64>) {
+        forEachGroup(of: keys) { group, n in addGroup(delta, group, n) { _, _ in } }
+    }
+}
