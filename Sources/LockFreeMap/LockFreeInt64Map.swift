@@ -42,6 +42,22 @@
 /// is descheduled for a long time (or a long `forEach`) delays freeing, never
 /// correctness.
 ///
+/// ## Out of memory
+/// The map takes its memory from the kernel with `mmap` and treats a refusal as a
+/// result, never as silent corruption. Optional work is skipped: a table that cannot
+/// grow or shrink keeps working at a higher or lower load. A call that cannot proceed
+/// without new memory stops the process with a message naming the bytes it asked for
+/// (in release builds too): ``init(minimumCapacity:)``, ``reserveCapacity(_:)``, an insert
+/// (through any call that can insert: the subscript's setter, ``updateValue(_:forKey:)``,
+/// ``insertValue(_:forKey:)``, ``compareExchange(forKey:expected:desired:)``,
+/// ``wrappingAdd(_:forKey:)``, ``updateValue(forKey:with:)``, ``value(forKey:orInsert:)``
+/// and the batch adds) whose table is full and whose successor cannot be mapped; a
+/// thread's first call of any method when its page of records cannot be mapped; and,
+/// rarely, any write, ``forEach(_:)`` or iteration that helps move a bucket of a
+/// migration when the copy outgrows its reserved overflow buckets and the extra page
+/// cannot be mapped. Lookups (``value(forKey:)``, ``containsKey(_:)``, the subscript's
+/// getter, batch lookups) never stop but on a thread's first call.
+///
 /// ## Performance
 /// Reads and value updates allocate nothing and make no retain or release. A
 /// lookup hashes the key and reads its bucket: one cache line unless the bucket has
