@@ -70,7 +70,7 @@ extension LockFreeInt64Map {
             guard let base = buffer.baseAddress else { return }
             var start = 0
             while start < buffer.count {
-                let n = min(size, buffer.count - start)
+                let n = Swift.min(size, buffer.count - start)
                 body(base + start, n)
                 start += n
             }
@@ -126,7 +126,7 @@ extension LockFreeInt64Map {
         var foundCount = 0
         var start = 0
         while start < keys.count {
-            let n = min(size, keys.count - start)
+            let n = Swift.min(size, keys.count - start)
             lookupGroup(keyBase + start, n) { j, isPresent, value in
                 valueBase[start + j] = isPresent ? value : 0
                 foundBase[start + j] = isPresent
@@ -164,7 +164,7 @@ extension LockFreeInt64Map {
         let size = Self.batchGroupSize
         var start = 0
         while start < keys.count {
-            let n = min(size, keys.count - start)
+            let n = Swift.min(size, keys.count - start)
             if let output {
                 addGroup(delta, keyBase + start, n) { j, newValue in output[start + j] = newValue }
             } else {

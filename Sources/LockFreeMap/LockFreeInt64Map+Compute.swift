@@ -1,8 +1,8 @@
 // Read-modify-write with a user closure (compute / computeIfAbsent in Java's words) and the
-// predicate sweep removeAll(where:). Each is a CAS loop over the existing single-key
-// primitives (Stripe.lookup / upsert / remove); the user's closure always runs outside the
-// map's internals, with no reclamation pin held. Linearization points: docs/DESIGN.md,
-// section 3, "Closures".
+// predicate sweep removeAll(where:). Each is a loop over the public single-key calls
+// (`value(forKey:)`, `compareExchange`, `insertValue`), so each attempt linearizes where
+// that call does; the user's closure always runs between calls, with no reclamation pin
+// held. Linearization points: docs/DESIGN.md, section 3, "Closures".
 
 extension LockFreeInt64Map {
     /// Read-modify-write on one key, as one linearizable step: `transform` gets the
@@ -25,49 +25,17 @@ extension LockFreeInt64Map {
     /// - Returns: The value stored for `key` afterwards (`nil` = absent).
     @discardableResult
     public func updateValue(forKey key: Int64, with transform: (Int64?) throws -> Int64?) rethrows -> Int64? {
-        let hashed = core.hashed(key)
-        let stripe = core.stripes[hashed.stripe]
-        var current: Int64? = {
-            let pin = EpochDomain.pin()
-            defer { EpochDomain.unpin(pin) }
-            let (found, value) = stripe.lookup(hashed.low)
-            return found ? Int64(bitPattern: value) : nil
-        }()
+        var current = value(forKey: key)
         while true {
             let desired = try transform(current)
             // Unchanged: LP is the read (or the failed attempt) that saw `current`.
             if desired == current { return current }
-            let pin = EpochDomain.pin()
-            let (done, seen): (Bool, Int64?)
-            switch (current, desired) {
-            case (nil, let value?):
-                // Insert if absent: LP the P1 CAS; or, present, the loads that saw it.
-                let outcome = stripe.upsert(
-                    hashed.low, record: pin, insertion: UInt64(bitPattern: value),
-                    change: { _ in nil })
-                (done, seen) = (!outcome.wasPresent, Int64(bitPattern: outcome.oldValue))
-            case (let expected?, nil):
-                // Remove if equal: LP the V1 CAS clearing LIVE; or the loads that saw
-                // another value or absence.
-                let bits = UInt64(bitPattern: expected)
-                let outcome = stripe.remove(hashed.low, record: pin, where: { $0 == bits })
-                (done, seen) = (outcome.removed, outcome.wasPresent ? Int64(bitPattern: outcome.oldValue) : nil)
-            case (let expected?, let value?):
-                // Replace if equal: LP the V1 CAS; or the loads that saw another value or absence.
-                let bits = UInt64(bitPattern: expected)
-                let newBits = UInt64(bitPattern: value)
-                let outcome = stripe.upsert(
-                    hashed.low, record: pin, insertion: nil,
-                    change: { $0 == bits ? newBits : nil })
-                (done, seen) = (outcome.changed, outcome.wasPresent ? Int64(bitPattern: outcome.oldValue) : nil)
-            case (nil, nil):
-                preconditionFailure("unreachable: nil == nil returned above")
-            }
-            EpochDomain.unpin(pin)
-            if done { return desired }
-            // Lost a race: another write changed the key after we read it. Retry from what
-            // the failed attempt saw (which differs from `current`).
-            current = seen
+            // Insert if absent, remove if equal, or replace if equal: LP that call's CAS. On
+            // failure another write changed the key after we read it: retry from what the
+            // failed attempt saw (which differs from `current`).
+            let (exchanged, original) = compareExchange(forKey: key, expected: current, desired: desired)
+            if exchanged { return desired }
+            current = original
         }
     }
 
@@ -85,20 +53,9 @@ extension LockFreeInt64Map {
     /// nothing. If `make` throws, nothing is inserted and the error is rethrown.
     /// - Returns: The value stored for `key` when the call returns.
     public func value(forKey key: Int64, orInsert make: () throws -> Int64) rethrows -> Int64 {
-        let hashed = core.hashed(key)
-        let stripe = core.stripes[hashed.stripe]
-        do {
-            let pin = EpochDomain.pin()
-            defer { EpochDomain.unpin(pin) }
-            let (found, value) = stripe.lookup(hashed.low)
-            if found { return Int64(bitPattern: value) }
-        }
-        let made = try make()
-        let pin = EpochDomain.pin()
-        defer { EpochDomain.unpin(pin) }
-        let outcome = stripe.upsert(
-            hashed.low, record: pin, insertion: UInt64(bitPattern: made), change: { _ in nil })
-        return outcome.wasPresent ? Int64(bitPattern: outcome.oldValue) : made
+        if let present = value(forKey: key) { return present }
+        // Put-if-absent: its CAS inserted `make()`, or its read saw the winner's value.
+        return insertValue(try make(), forKey: key).currentValue
     }
 
     /// Removes every entry for which `shouldBeRemoved` returns true.

@@ -1,6 +1,7 @@
 // Iteration: a weakly consistent walk over every stripe's table, bucket by bucket,
-// following a bucket into the successor table when a migration has frozen it.
-// The argument is docs/DESIGN.md, "forEach".
+// following a bucket into the successor table when a migration has frozen it (the walk is
+// Internal/_Stripe+Iteration.swift, shared with for-in). The argument is docs/DESIGN.md,
+// "forEach".
 
 extension LockFreeInt64Map {
     /// Calls `body` with each key and value in the map, in no particular order.
@@ -22,53 +23,17 @@ extension LockFreeInt64Map {
         for stripeIndex in 0..<stripeCount {
             let stripe = core.stripes[stripeIndex]
             let word = stripe.currentWord
-            for b in 0..<(UInt64(1) << Table.log2(ofWord: word)) {
-                try visit(stripe, stripeIndex, tableWord: word, bucket: b, within: [], body)
-            }
-        }
-    }
-
-    /// Visits the keys of bucket `b` of the table published as `tableWord` whose hash
-    /// also satisfies every `(mask, bucket)` constraint: the buckets of older tables
-    /// this walk descended from.
-    private func visit(
-        _ stripe: Stripe, _ stripeIndex: Int, tableWord: UInt64, bucket b: UInt64,
-        within constraints: [(mask: UInt64, bucket: UInt64)],
-        _ body: (_ key: Int64, _ value: Int64) throws -> Void
-    ) rethrows {
-        let table = Table(word: tableWord)
-        let mask = table.bucketCount - 1
-        let head = table.bucket(b)
-        if loadAcquire(head.control(0)) & slotFrozen != 0 {
-            // A migration began on this chain before we looked: move it (so every entry
-            // it held is in the successor), then visit this bucket's keys there. The
-            // chain freezes slot 0 first, so an unfrozen slot 0 means no key of this
-            // bucket had moved on when we read it.
-            let successor = stripe.moveOn(from: table, head: head)
-            let next = constraints + [(mask, b)]
-            let successorMask = (UInt64(1) << Table.log2(ofWord: successor)) - 1
-            let common = min(mask, successorMask)
-            var i = b & common
-            while i <= successorMask {
-                try visit(stripe, stripeIndex, tableWord: successor, bucket: i, within: next, body)
-                i += common + 1
-            }
-            return
-        }
-        var bucket = head
-        while true {
-            for s in 0..<slotsPerBucket {
-                let c = loadAcquire(bucket.control(s))
-                if c & slotLive == 0 { continue }
-                let value = loadAcquire(bucket.value(s))
-                let hash = c & slotHashMask
-                if constraints.allSatisfy({ hash & $0.mask == $0.bucket }) {
+            let log2 = Table.log2(ofWord: word)
+            // Bucket by bucket in address order, each with its whole position range: the
+            // iterator's walk (Stripe.visitLiveEntries), which follows a frozen chain into
+            // the successor and keeps only the keys of this bucket there.
+            for b in 0..<(UInt64(1) << log2) {
+                try stripe.visitLiveEntries(
+                    tableWord: word, bucket: b, positions: Stripe.positions(ofBucket: b, log2: log2)
+                ) { hash, value in
                     try body(core.key(low: hash, stripe: stripeIndex), Int64(bitPattern: value))
                 }
             }
-            let next = loadAcquire(bucket.link) & ~linkFrozen
-            if next == 0 { return }
-            bucket = Bucket(next)
         }
     }
 }

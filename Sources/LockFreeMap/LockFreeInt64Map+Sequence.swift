@@ -71,7 +71,7 @@ extension LockFreeInt64Map: Sequence {
         }
 
         /// Empty ranges walked under one pin before `next()` returns to the caller's loop.
-        static let rangesPerRefill = 64
+        static var rangesPerRefill: Int { 64 }
     }
 
     /// An iterator over the map's entries, starting now. See the conformance.
@@ -79,12 +79,7 @@ extension LockFreeInt64Map: Sequence {
 }
 
 // Sequence brings instance methods `min()` and `max()`, which shadow the global `min(_:_:)`
-// and `max(_:_:)` inside every extension of this class (the +Iteration and +Statistics
-// files use them). These forward to the global functions so that such code keeps compiling.
-extension LockFreeInt64Map {
-    @inline(__always) func min<T: Comparable>(_ x: T, _ y: T) -> T { Swift.min(x, y) }
-    @inline(__always) func max<T: Comparable>(_ x: T, _ y: T) -> T { Swift.max(x, y) }
-}
+// and `max(_:_:)` inside every extension of this class: code there writes `Swift.min`.
 
 extension LockFreeInt64Map {
     /// For tests: the head bucket of a table of 2^`log2` buckets whose position range holds

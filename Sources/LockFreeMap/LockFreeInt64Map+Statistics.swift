@@ -100,7 +100,7 @@ extension LockFreeInt64Map {
                 bucket = Bucket(next)
             }
             stats.entryCount += chain
-            stats.longestChain = max(stats.longestChain, chain)
+            stats.longestChain = Swift.max(stats.longestChain, chain)
         }
     }
 }

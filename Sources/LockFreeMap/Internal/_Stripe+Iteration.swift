@@ -39,6 +39,13 @@ extension Stripe {
         return (reversedBits(prefix, width: log2), (prefix + 1) << shift)
     }
 
+    /// The positions of head bucket `b` of a table of 2^log2 buckets.
+    @inline(__always) static func positions(ofBucket b: UInt64, log2: UInt64) -> Range<UInt64> {
+        let shift = UInt64(lowHashBits) - log2
+        let start = reversedBits(b, width: log2) << shift
+        return start..<(start + (UInt64(1) << shift))
+    }
+
     /// Calls `body` with the hash and value of every live entry whose position lies in
     /// `range`, looking in head bucket `b` of the table published as `tableWord` (whose
     /// range must intersect `range`). If the chain's slot 0 is frozen, a migration began on
@@ -48,8 +55,8 @@ extension Stripe {
     /// not. The caller must be pinned. Allocates nothing; never waits.
     func visitLiveEntries(
         tableWord: UInt64, bucket b: UInt64, positions range: Range<UInt64>,
-        _ body: (_ hash: UInt64, _ value: UInt64) -> Void
-    ) {
+        _ body: (_ hash: UInt64, _ value: UInt64) throws -> Void
+    ) rethrows {
         let table = Table(word: tableWord)
         let head = table.bucket(b)
         if loadAcquire(head.control(0)) & slotFrozen != 0 {  // [C1]
@@ -68,7 +75,7 @@ extension Stripe {
                 // back during one refill.) `range` stays within the bucket being visited.
                 let part =
                     Swift.max(range.lowerBound, prefix << shift)..<Swift.min(range.upperBound, (prefix + 1) << shift)
-                visitLiveEntries(
+                try visitLiveEntries(
                     tableWord: successor, bucket: reversedBits(prefix, width: log2),
                     positions: part, body)
                 prefix += 1
@@ -82,7 +89,7 @@ extension Stripe {
                 if c & slotLive == 0 { continue }
                 let value = loadAcquire(bucket.value(s))
                 let hash = c & slotHashMask
-                if range.contains(iterationPosition(ofHash: hash)) { body(hash, value) }
+                if range.contains(iterationPosition(ofHash: hash)) { try body(hash, value) }
             }
             let next = loadAcquire(bucket.link) & ~linkFrozen  // [C2]
             if next == 0 { return }

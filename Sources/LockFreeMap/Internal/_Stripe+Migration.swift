@@ -319,7 +319,7 @@ extension Stripe {
             // and publishes; if another thread publishes first, the next loop sees it.
             // Required: reserving is not optional work, so a table that cannot be mapped
             // stops with a message naming its size (instead of looping here for ever).
-            if loadAcquire(table.successor) == 0 { startMigration(of: table, required: true) }  // [U1]
+            startMigration(of: table, required: true)  // does nothing if one is under way
             finishMigration(of: table)
         }
     }

@@ -79,6 +79,21 @@ import _LockFreeMapTestSupport
         print("LockFreeMap reclamation mode: \(mode)")
     }
 
+    /// The test modes CI relies on are really on when asked for: quarantine with
+    /// LOCKFREEMAP_QUARANTINE=1, race widening with LOCKFREEMAP_RACE_WIDENING=1 in a debug
+    /// build (a release build compiles the racy sites' yields away). Otherwise a CI pass in
+    /// those modes would check nothing more than the plain run.
+    @Test func testModesMatchTheEnvironment() {
+        let environment = ProcessInfo.processInfo.environment
+        #expect(LockFreeInt64Map.quarantineIsOn == (environment["LOCKFREEMAP_QUARANTINE"] == "1"))
+        #if DEBUG
+        let wideningAsked = environment["LOCKFREEMAP_RACE_WIDENING"] == "1"
+        #else
+        let wideningAsked = false
+        #endif
+        #expect(LockFreeInt64Map.raceWideningIsOn == wideningAsked)
+    }
+
     /// A migration left half-done at rest (writers help a chunk of buckets at a time, so
     /// one that has just started is mostly not done) is a legal state: the invariants
     /// hold, `statistics` and `forEach` see every entry exactly once, lookups find every

@@ -54,15 +54,6 @@ enum PlatformMemory {
         #endif
     }
 
-    /// Whether the platform has transparent huge pages that `adviseHugePages` steers.
-    static var hasHugePageAdvice: Bool {
-        #if os(Linux)
-        return true
-        #else
-        return false
-        #endif
-    }
-
     /// The value of environment variable `name` is "1" (read by test modes, once).
     static func environmentFlag(_ name: String) -> Bool {
         guard let value = getenv(name) else { return false }
