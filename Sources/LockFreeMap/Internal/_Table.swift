@@ -137,7 +137,7 @@ struct Table {
     static func allocate(log2: UInt64, copyReserve: UInt64, dense: Bool) -> Table? {
         let buckets = UInt64(1) << log2
         let bucketBlock = tableHeaderBytes + Int(buckets) * bucketBytes
-        let fresh = max(buckets / 2, 4)
+        let fresh = freshLimit(buckets: buckets)
         let capacity = fresh + copyReserve
         let poolBytes = Int(capacity) * bucketBytes
         // A small table is one block (a page or a few); a large one is two, so that the
@@ -165,10 +165,13 @@ struct Table {
         return t
     }
 
+    /// Overflow buckets new inserts may take in a table of `buckets` head buckets.
+    static func freshLimit(buckets: UInt64) -> UInt64 { max(buckets / 2, 4) }
+
     /// The bytes `allocate` asks for (for out-of-memory messages).
     static func byteCount(log2: UInt64, copyReserve: UInt64) -> Int {
         let buckets = UInt64(1) << log2
-        return tableHeaderBytes + Int(buckets + max(buckets / 2, 4) + copyReserve) * bucketBytes
+        return tableHeaderBytes + Int(buckets + freshLimit(buckets: buckets) + copyReserve) * bucketBytes
     }
 
     /// Offers the bucket array huge pages, once, now that it is dense (DESIGN.md, "Huge
