@@ -61,6 +61,9 @@ typealias AtomicWord = UnsafeMutablePointer<UInt64>
 /// caches: no load the memory model sees, no ordering, never a fault.
 @inline(__always) func prefetchForRead(_ p: AtomicWord) { _lfm_prefetch_read(p) }
 
+/// The same for a line about to be written.
+@inline(__always) func prefetchForWrite(_ p: AtomicWord) { _lfm_prefetch_write(p) }
+
 /// A compiler-only barrier: no memory access moves across it at compile time.
 @inline(__always) func compilerBarrier() { _lfm_compiler_barrier() }
 

@@ -80,6 +80,13 @@ enum PageMemory {
         if size >= hugePageSize { PlatformMemory.adviseHugePages(p, byteCount: size, true) }
     }
 
+    /// Makes the first `byteCount` bytes of a block from `allocate` resident and writable
+    /// now, for memory about to be written throughout (a migration's successor). Advice:
+    /// where the platform cannot, the pages fault in on first touch as usual.
+    static func prefaultForWriting(_ p: UnsafeMutableRawPointer, byteCount: Int) {
+        _ = PlatformMemory.prefaultForWriting(p, byteCount: roundedUp(byteCount))
+    }
+
     /// Returns memory from `allocate(byteCount:)` to the kernel. In quarantine mode (tests:
     /// LOCKFREEMAP_QUARANTINE=1) the block is made inaccessible instead and its addresses
     /// are never reused, so a table freed too early faults on its next access (an unmap

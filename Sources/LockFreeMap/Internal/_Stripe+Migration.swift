@@ -19,7 +19,8 @@
 // MARK: - Policy: when to grow and shrink, and how large
 
 /// Load that makes a table grow: more than 5/2 entries per bucket on average (of 3
-/// slots). Growing doubles the table (`tableLog2`), to 5/4 per bucket. DESIGN.md, "Growth".
+/// slots). Growing doubles the table (`tableLog2`), to 5/4 per bucket, or quadruples a
+/// small one. DESIGN.md, "Growth".
 @inline(__always) func exceedsGrowthLoad(entries: UInt64, log2: UInt64) -> Bool {
     entries &* 2 > (5 << log2)
 }
@@ -30,19 +31,32 @@
     entries &* 8 < (1 << log2)
 }
 
-/// The log2 bucket count of a table made for `entries` entries: at most 2 per bucket.
-/// A table that grows at 2.5 per bucket therefore doubles (to 1.25), and one that
-/// shrinks at 1/8 per bucket comes out at 1 to 2.
+/// The log2 bucket count of a table made for `entries` entries: at most 2 per bucket,
+/// and below `quadrupleBelowLog2` at most 5/8 per bucket. A table that grows at 2.5 per
+/// bucket therefore doubles (to 1.25), or, while small, quadruples (to 0.625); one that
+/// shrinks at 1/8 per bucket comes out at 1/2 to 2.
 func tableLog2(forEntries entries: UInt64, atLeast floor: UInt64) -> UInt64 {
     var log2 = max(floor, minimumTableLog2)
     while entries > (2 << log2), log2 < 56 { log2 += 1 }
+    while log2 < quadrupleBelowLog2, entries &* 8 > (5 << log2) { log2 += 1 }
     return log2
 }
 
-/// The smallest table: 8 buckets.
-let minimumTableLog2: UInt64 = 3
-/// Buckets per migration chunk claimed by a helping writer.
-let migrationChunk: UInt64 = 16
+/// Tables smaller than 2^10 buckets (64 KiB) grow fourfold: a map grown from empty makes
+/// half as many migrations, each a handful of system calls (map, prefault, and later the
+/// free), on its way to a million keys, for at most 48 KiB more per stripe while small.
+let quadrupleBelowLog2: UInt64 = 10
+
+/// The smallest table: 32 buckets. Its header, buckets and pool (16 buckets) fill one
+/// 4 KiB page, the least a table can take, so an empty stripe costs no more than with
+/// 8 buckets, and a growing map makes fewer migrations per stripe (DESIGN.md, "Growth,
+/// shrinking and sizes").
+let minimumTableLog2: UInt64 = 5
+/// Buckets per migration chunk claimed by a helping writer. Small, so that the writes
+/// that help (about one in eight of a build) each pay little: with 16 a build's p99
+/// latency was a chunk's 3 µs, with 4 it is about 1.4 µs (DESIGN.md, "Growth without
+/// tail spikes").
+let migrationChunk: UInt64 = 4
 
 // MARK: - The protocol
 
@@ -60,6 +74,10 @@ extension Stripe {
     @inline(never) @discardableResult
     func startMigration(of table: Table, required: Bool = false) -> Bool {
         if loadAcquire(table.successor) != 0 { return true }
+        // This operation pays the system calls of a migration (the successor's map and
+        // prefault): let it also free what earlier migrations retired, so that few
+        // operations pay any (DESIGN.md, "Growth without tail spikes").
+        collectRetiredTables()
         let entries = loadRelaxed(entryCount)
         let log2 = tableLog2(forEntries: entries, atLeast: loadRelaxed(initialLog2))
         // Room for every entry `table` can end up holding, as if each chain were packed
@@ -112,11 +130,31 @@ extension Stripe {
         // Relaxed: the cursor only spreads work; the buckets' own flags decide.
         let start = fetchAddRelaxed(table.migrationCursor, migrationChunk)
         if start < count {
-            for b in start..<min(start + migrationChunk, count) {
-                migrateBucket(table.bucket(b), of: table, into: successor)
+            let end = min(start + migrationChunk, count)
+            prefetchChunk(start..<end, of: table, into: successor)
+            var flagged: UInt64 = 0
+            for b in start..<end where migrateBucket(table.bucket(b), of: table, into: successor) {
+                flagged += 1
             }
+            countMigrated(flagged, of: table, into: successor)
         } else if finishIfClaimed {
             finishMigration(of: table)
+        }
+    }
+
+    /// Prefetches a chunk's head buckets and the successor buckets their entries go to
+    /// (for a growth by 2^g, head b's entries go to b + k * bucketCount, k < 2^g; for a
+    /// shrink, to b mod the successor's count), so that the chunk's misses overlap
+    /// instead of following each other. Only hints: nothing is read or ordered.
+    @inline(__always) func prefetchChunk(_ chunk: Range<UInt64>, of table: Table, into successor: UInt64) {
+        let log2 = table.log2
+        let successorLog2 = Table.log2(ofWord: successor)
+        let fanOut: UInt64 = successorLog2 > log2 ? UInt64(1) << Swift.min(successorLog2 - log2, 2) : 1
+        for b in chunk {
+            prefetchForRead(table.bucket(b).base)
+            for k in 0..<fanOut {
+                prefetchForWrite(Table.bucket(ofWord: successor, hash: b &+ k << log2).base)
+            }
         }
     }
 
@@ -128,8 +166,8 @@ extension Stripe {
     @inline(never) func finishMigration(of table: Table) {
         let successor = loadAcquire(table.successor)  // [U1]
         if successor == 0 { return }
-        for b in 0..<table.bucketCount {
-            migrateBucket(table.bucket(b), of: table, into: successor)
+        for b in 0..<table.bucketCount where migrateBucket(table.bucket(b), of: table, into: successor) {
+            countMigrated(1, of: table, into: successor)
         }
         publish(successor, replacing: table)
     }
@@ -139,15 +177,16 @@ extension Stripe {
     /// operation acts on it) and returns the successor's word to continue in.
     @inline(never) func moveOn(from table: Table, head: Bucket) -> UInt64 {
         let successor = loadAcquire(table.successor)  // [U1]: non-zero, a slot is frozen
-        migrateBucket(head, of: table, into: successor)
+        if migrateBucket(head, of: table, into: successor) { countMigrated(1, of: table, into: successor) }
         return successor
     }
 
-    /// Freezes, copies and flags one chain. Idempotent; any number of threads may run
-    /// it on the same chain at once.
-    func migrateBucket(_ head: Bucket, of table: Table, into successor: UInt64) {
+    /// Freezes, copies and flags one chain, and says whether this call set the flag (its
+    /// caller then counts the bucket, `countMigrated`). Idempotent; any number of threads
+    /// may run it on the same chain at once, and exactly one of them sets the flag.
+    func migrateBucket(_ head: Bucket, of table: Table, into successor: UInt64) -> Bool {
         // [F1] acquire: pairs with the flag CAS, so every copy of this chain is visible.
-        if loadAcquire(head.migrated) != 0 { return }
+        if loadAcquire(head.migrated) != 0 { return false }
         // Freeze, in chain order.
         var b = head
         while true {
@@ -186,9 +225,15 @@ extension Stripe {
         }
         RaceWindow.widen(.beforeFlag)
         // [F1] acq_rel CAS: release makes the copies visible to whoever sees the flag.
-        guard compareExchangeAcqRel(head.migrated, expected: 0, desired: 1).exchanged else { return }
+        return compareExchangeAcqRel(head.migrated, expected: 0, desired: 1).exchanged
+    }
+
+    /// Counts `flagged` buckets whose flags the caller set (a chunk's, in one fetch-add),
+    /// and publishes the successor if they were the last.
+    @inline(__always) func countMigrated(_ flagged: UInt64, of table: Table, into successor: UInt64) {
+        if flagged == 0 { return }
         // [F2] seq_cst fetch-add: the last one acquires every earlier flagger's copies.
-        if fetchAddSeqCst(table.migratedCount, 1) &+ 1 == table.bucketCount {
+        if fetchAddSeqCst(table.migratedCount, flagged) &+ flagged == table.bucketCount {
             publish(successor, replacing: table)
         }
     }
@@ -340,10 +385,19 @@ extension Stripe {
     /// old and puts the others back. Lock-free: an exchange, frees, and a push.
     func collectRetiredTables() {
         if loadRelaxed(retiredHead) == 0 { return }
-        EpochDomain.tryAdvance()
         // [L1] acquire: pairs with the release of every push.
         var list = exchangeAcqRel(retiredHead, 0)
-        let epoch = EpochDomain.epochForRetire()
+        var epoch = EpochDomain.epochForRetire()
+        // Advance only if a table taken still needs it: the epoch is shared by every
+        // stripe and map, and another collector's advance may have done the work, which
+        // spares this operation the membarrier an advance costs.
+        var newest: UInt64 = 0
+        var scan = list
+        while scan != 0 {
+            newest = Swift.max(newest, loadRelaxed(Table(scan).retireEpoch))
+            scan = loadRelaxed(Table(scan).retiredLink)
+        }
+        if newest &+ 2 > epoch, EpochDomain.tryAdvance() { epoch = EpochDomain.epochForRetire() }
         while list != 0 {
             let table = Table(list)
             list = loadRelaxed(table.retiredLink)

@@ -161,7 +161,12 @@ struct Table {
         storeRelaxed(t.base + 4, fresh)
         storeRelaxed(t.base + 5, UInt64(together ? bucketBlock + poolBytes : bucketBlock))
         storeRelaxed(t.base + 6, together ? 0 : UInt64(poolBytes))
-        if dense { t.adviseHugePages() }
+        if dense {
+            t.adviseHugePages()
+            // Not yet published: faulting it in here costs this thread one call and no
+            // other thread anything (DESIGN.md, "Prefaulting a successor").
+            PageMemory.prefaultForWriting(block, byteCount: bucketBlock)
+        }
         return t
     }
 

@@ -177,6 +177,11 @@ LFM_INLINE void _lfm_cpu_relax(void) {
 /// that the misses of a group of keys overlap instead of following each other.
 LFM_INLINE void _lfm_prefetch_read(const void *p) { __builtin_prefetch(p, 0, 3); }
 
+/// The same, for a line about to be written (`prefetchw` where the CPU has it, else
+/// `prefetcht0`; `prfm pstl1keep` on arm64): a migration prefetches the successor
+/// buckets its chunk will copy into.
+LFM_INLINE void _lfm_prefetch_write(const void *p) { __builtin_prefetch(p, 1, 3); }
+
 /// A compiler-only barrier (atomic_signal_fence(memory_order_seq_cst)): the
 /// compiler may not move memory accesses across it; the CPU may. Used where a
 /// process-wide barrier (`_lfm_membarrier`) supplies the CPU ordering.
