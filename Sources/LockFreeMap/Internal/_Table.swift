@@ -103,7 +103,7 @@ struct Table {
     @inline(__always) var copyBumps: AtomicWord { base + 16 }
     @inline(__always) var address: UInt64 { LockFreeMap.address(base) }
 
-    @inline(__always) var bucketCount: UInt64 { 1 << log2 }
+    @inline(__always) var bucketCount: UInt64 { 1 &<< log2 }  // log2 <= 56: no overshift
 
     /// Head bucket `b` (b < bucketCount).
     @inline(__always) func bucket(_ b: UInt64) -> Bucket {
@@ -124,7 +124,7 @@ struct Table {
     /// The head bucket for `hash` in the table published as `word`, without loading
     /// the header.
     @inline(__always) static func bucket(ofWord word: UInt64, hash: UInt64) -> Bucket {
-        let mask = (UInt64(1) << log2(ofWord: word)) &- 1
+        let mask = (UInt64(1) &<< log2(ofWord: word)) &- 1  // log2 <= 56: no overshift
         return Bucket((word & ~log2Mask) &+ UInt64(tableHeaderBytes) &+ ((hash & mask) << 6))
     }
 

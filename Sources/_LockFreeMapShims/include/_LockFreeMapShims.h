@@ -152,7 +152,14 @@ typedef struct {
 LFM_INLINE LFM_PAIR_TARGET _lfm_pair _lfm_cas_pair_seqcst(uint64_t *p, _lfm_pair expected, _lfm_pair desired) {
   unsigned __int128 e = ((unsigned __int128)expected.second << 64) | expected.first;
   unsigned __int128 d = ((unsigned __int128)desired.second << 64) | desired.first;
+#if defined(__x86_64__)
+  // The value form: no local whose address escapes, so the Swift caller it is inlined
+  // into keeps everything in registers (the pointer form left a stack slot and a stack
+  // protector check in every write). Same instruction (`lock cmpxchg16b`, a full barrier).
+  e = __sync_val_compare_and_swap((unsigned __int128 *)p, e, d);
+#else
   __atomic_compare_exchange_n((unsigned __int128 *)p, &e, d, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+#endif
   _lfm_pair seen = {(uint64_t)e, (uint64_t)(e >> 64)};
   return seen;
 }
