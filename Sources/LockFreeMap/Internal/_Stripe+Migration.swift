@@ -53,10 +53,11 @@ let quadrupleBelowLog2: UInt64 = 10
 /// shrinking and sizes").
 let minimumTableLog2: UInt64 = 5
 /// Buckets per migration chunk claimed by a helping writer. Small, so that the writes
-/// that help (about one in eight of a build) each pay little: with 16 a build's p99
-/// latency was a chunk's 3 µs, with 4 it is about 1.4 µs (DESIGN.md, "Growth without
+/// that help (about one in four of a build) each pay little: with 16 a build's p99
+/// latency was a chunk's 3 µs, with 4 about 1.5 µs, with 2 about 1 µs; with 1 the
+/// claims and counts of the chunks cost more than they save (DESIGN.md, "Growth without
 /// tail spikes").
-let migrationChunk: UInt64 = 4
+let migrationChunk: UInt64 = 2
 
 // MARK: - The protocol
 

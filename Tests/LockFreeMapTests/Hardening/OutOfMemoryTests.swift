@@ -47,7 +47,11 @@ struct OutOfMemoryTests {
             LockFreeInt64Map.injectAllocationFailures(count: 0)
             // Removals start shrinking again; later writes finish those migrations.
             for key in Int64(500)..<1_000 { map.removeValue(forKey: key) }
-            for _ in 0..<40 { for key in Int64(0)..<500 { map.wrappingAdd(0, forKey: key) } }
+            // Each write moves one chunk; rounds until a shrink is published, at most
+            // enough writes for every stripe to move its whole table several times.
+            for _ in 0..<400 where map.statistics.resizeCount == resized {
+                for key in Int64(0)..<500 { map.wrappingAdd(0, forKey: key) }
+            }
             if map.statistics.resizeCount == resized { exit(12) }
             for key in Int64(0)..<500 where map[key] != ~key { exit(13) }
             do { try map.checkInvariants() } catch { exit(14) }
