@@ -4,7 +4,10 @@ back-to-back run: the peers' CSV (shared/peers/native/run.sh) and map-bench's CS
 (--csv). Standard library only; prints Markdown tables (docs/BENCHMARKS.md, "Against
 other maps").
 
-  Benchmarks/peer-ratios.py PEERS.csv MAP-BENCH.csv
+  Benchmarks/peer-ratios.py PEERS.csv MAP-BENCH.csv [BEFORE.csv]
+
+BEFORE.csv, if given, is a map-bench CSV of an older build of `lockfree` from the same
+session: its figures and ratios are shown beside the new ones.
 
 Alternatives: every peer except floor_array (a bound, not a map) and absl_single (abseil
 without a lock: not usable from two threads), plus map-bench's `mutex` and `sharded`
@@ -19,12 +22,13 @@ import csv
 import sys
 
 NOT_ALTERNATIVES = {"floor_array", "absl_single", "lockfree", "lockfree-presized", "dictionary"}
-BASELINES = {"mutex", "sharded"}
 GOALS = {"read": 1.0, "churn": 1.0, "build": 1.0, "read90": 1.3, "mixed50": 1.3, "counter": 1.3}
 ORDER = ["read", "read90", "mixed50", "counter", "churn", "build"]
 
 
-def load(path, cells, memory, allow=None):
+def load(path):
+    """Cells {(system, mix, dist, K, threads): (mops, p999_ns)} and memory {(system, K): bytes}."""
+    cells, memory = {}, {}
     with open(path, newline="") as f:
         for row in csv.reader(f):
             if not row or row[0] == "system" or row[0].startswith("#"):
@@ -32,81 +36,94 @@ def load(path, cells, memory, allow=None):
             if row[0] == "mem":
                 memory[(row[1], int(row[2]))] = float(row[3])
                 continue
-            system, mix, dist, k, threads, mops, p50, p99, p999 = row[:9]
-            if allow is not None and system not in allow:
-                continue
+            system, mix, dist, k, threads, mops, _p50, _p99, p999 = row[:9]
             cells[(system, mix, dist, int(k), int(threads))] = (float(mops), int(p999))
+    return cells, memory
+
+
+def alternatives(cells, mix, dist, k, t):
+    """(mops, p999, system) of every alternative measured in the cell."""
+    return [(v[0], v[1], s) for (s, m, d, kk, tt), v in cells.items()
+            if (m, d, kk, tt) == (mix, dist, k, t) and s not in NOT_ALTERNATIVES]
+
+
+def table(header, rows):
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in rows:
+        print("| " + " | ".join(str(c) for c in row) + " |")
+    print()
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
-    cells, memory = {}, {}
-    load(sys.argv[1], cells, memory)
-    load(sys.argv[2], cells, memory)
+    cells, memory = load(sys.argv[1])
+    mine, mine_memory = load(sys.argv[2])
+    cells.update(mine)
+    memory.update(mine_memory)
+    before = load(sys.argv[3])[0] if len(sys.argv) == 4 else {}
     keys = sorted({k for (_, _, _, k, _) in cells})
     threads = sorted({t for (_, _, _, _, t) in cells})
-    met = total = 0
-    print("| mix | K | T | lockfree | best alternative | ratio | goal | met |")
-    print("|---|---|---|---|---|---|---|---|")
-    for k in keys:
-        for mix in ORDER:
-            for dist in ("uniform", "zipf"):
-                for t in threads:
-                    mine = cells.get(("lockfree", mix, dist, k, t))
-                    if mine is None:
-                        continue
-                    others = [(v[0], s) for (s, m, d, kk, tt), v in cells.items()
-                              if m == mix and d == dist and kk == k and tt == t and s not in NOT_ALTERNATIVES]
-                    if not others:
-                        continue
-                    best, name = max(others)
-                    ratio = mine[0] / best
-                    goal = GOALS[mix]
-                    ok = ratio >= goal
-                    met += ok
-                    total += 1
-                    label = mix + (" zipf" if dist == "zipf" else "")
-                    print(f"| {label} | {k:,} | {t} | {mine[0]:.1f} | {name} {best:.1f} | {ratio:.2f} | {goal} |"
-                          f" {'yes' if ok else 'no'} |")
-    print(f"\n{met} of {total} cells meet their goal.\n")
+    cell_ids = [(mix, dist, k, t) for k in keys for mix in ORDER for dist in ("uniform", "zipf") for t in threads
+                if ("lockfree", mix, dist, k, t) in cells and alternatives(cells, mix, dist, k, t)]
 
-    print("| build K | T | lockfree p99.9 ns | lowest alternative p99.9 ns | ratio (goal <= 2) |")
-    print("|---|---|---|---|---|")
+    rows, met = [], 0
+    for mix, dist, k, t in cell_ids:
+        best, _, name = max(alternatives(cells, mix, dist, k, t))
+        now = cells[("lockfree", mix, dist, k, t)][0]
+        ok = now / best >= GOALS[mix]
+        met += ok
+        row = [mix + (" zipf" if dist == "zipf" else ""), f"{k:,}", t, f"{name} {best:.1f}"]
+        old = before.get(("lockfree", mix, dist, k, t))
+        if before:
+            row.append(f"{old[0]:.1f}, {old[0] / best:.2f}" if old else "")
+        rows.append(row + [f"{now:.1f}, **{now / best:.2f}**", GOALS[mix], "yes" if ok else "no"])
+    header = ["mix", "K", "T", "best alternative (Mops/s)"] + (["before: lockfree, ratio"] if before else [])
+    table(header + ["lockfree, ratio", "goal", "met"], rows)
+    print(f"{met} of {len(rows)} cells meet their goal"
+          + (f" ({sum(1 for r in rows if r[4] and float(r[4].split(', ')[1]) >= r[6])} before).\n"
+             if before else ".\n"))
+
+    rows = []
     for k in keys:
         for t in threads:
-            mine = cells.get(("lockfree", "build", "uniform", k, t))
-            others = [(v[1], s) for (s, m, d, kk, tt), v in cells.items()
-                      if m == "build" and kk == k and tt == t and s not in NOT_ALTERNATIVES]
-            if mine and others:
-                low, name = min(others)
-                print(f"| {k:,} | {t} | {mine[1]:,} | {name} {low:,} | {mine[1] / max(low, 1):.2f} |")
+            now = cells.get(("lockfree", "build", "uniform", k, t))
+            others = alternatives(cells, "build", "uniform", k, t)
+            if now and others:
+                _, low, name = min(others, key=lambda o: o[1])
+                old = before.get(("lockfree", "build", "uniform", k, t))
+                rows.append([f"{k:,}", t] + ([f"{old[1]:,}" if old else ""] if before else [])
+                            + [f"{now[1]:,}", f"{name} {low:,}", f"{now[1] / max(low, 1):.2f}"])
+    table(["build K", "T"] + (["before: lockfree p99.9 ns"] if before else [])
+          + ["lockfree p99.9 ns", "lowest alternative p99.9 ns", "ratio (goal <= 2)"], rows)
 
-    print("\n| read, 1 thread | lockfree | Dictionary | ratio (goal >= 1.5) |")
-    print("|---|---|---|---|")
+    rows = []
     for k in keys:
         for dist in ("uniform", "zipf"):
-            mine = cells.get(("lockfree", "read", dist, k, 1))
+            now = cells.get(("lockfree", "read", dist, k, 1))
             dic = cells.get(("dictionary", "read", dist, k, 1))
-            if mine and dic:
-                print(f"| {k:,} {dist} | {mine[0]:.1f} | {dic[0]:.1f} | {mine[0] / dic[0]:.2f} |")
+            old = before.get(("lockfree", "read", dist, k, 1))
+            if now and dic:
+                rows.append([f"{k:,} {dist}"] + ([f"{old[0]:.1f}" if old else ""] if before else [])
+                            + [f"{now[0]:.1f}", f"{dic[0]:.1f}", f"{now[0] / dic[0]:.2f}"])
+    table(["read, 1 thread"] + (["before"] if before else []) + ["lockfree", "Dictionary", "ratio (goal >= 1.5)"],
+          rows)
 
-    print("\n| read_batch | T | lockfree read_batch | read | floor read_hashed | batch / read | floor / batch |")
-    print("|---|---|---|---|---|---|---|")
+    rows = []
     for k in keys:
         for t in threads:
             batch = cells.get(("lockfree", "read_batch", "uniform", k, t))
             single = cells.get(("lockfree", "read", "uniform", k, t))
             floor = cells.get(("floor_array", "read_hashed", "uniform", k, t))
             if batch and single and floor:
-                print(f"| {k:,} | {t} | {batch[0]:.1f} | {single[0]:.1f} | {floor[0]:.1f} |"
-                      f" {batch[0] / single[0]:.2f} | {floor[0] / batch[0]:.2f} |")
+                rows.append([f"{k:,}", t, f"{batch[0]:.1f}", f"{single[0]:.1f}", f"{floor[0]:.1f}",
+                             f"{batch[0] / single[0]:.2f}", f"{floor[0] / batch[0]:.2f}"])
+    table(["K", "T", "read_batch", "read", "floor read_hashed", "batch / read", "floor / batch"], rows)
 
     if memory:
-        print("\n| memory, bytes per entry | K | value |")
-        print("|---|---|---|")
-        for (system, k), b in sorted(memory.items(), key=lambda x: (x[0][1], x[1])):
-            print(f"| {system} | {k:,} | {b:.1f} |")
+        table(["bytes per entry", "K", "value"],
+              [[s, f"{k:,}", f"{b:.1f}"] for (s, k), b in sorted(memory.items(), key=lambda x: (x[0][1], x[1]))])
 
 
 if __name__ == "__main__":
