@@ -101,13 +101,13 @@ import _LockFreeMapTestSupport
     @Test func halfDoneMigrationAtRest() throws {
         let map = LockFreeInt64Map(minimumCapacity: 200_000)
         var inserted: Int64 = 0
-        // Each stripe starts at 2,048 buckets and needs 128 of its own writes to move
-        // them: stop at the first insert that starts a migration.
+        // Each stripe starts at 2,048 buckets and needs 1,024 of its own writes to move
+        // them (chunks of 2): stop at the first insert that starts a migration.
         repeat {
             map.insertValue(inserted, forKey: inserted)
             inserted += 1
         } while map.migratingStripeCount == 0
-        // Move part of it: about 1 write in 64 lands in that stripe and moves 16 buckets.
+        // Move part of it: about 1 write in 64 lands in that stripe and moves 2 buckets.
         for key in Int64(0)..<640 { map.wrappingAdd(0, forKey: key) }
         #expect(map.statistics.migratingStripeCount == 1)
         try map.checkInvariants()
