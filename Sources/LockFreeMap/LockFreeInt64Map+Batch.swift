@@ -25,6 +25,21 @@ extension LockFreeInt64Map {
         }
     }
 
+    /// For each of `keys[0 ..< n]` whose head bucket (prefetched by `prefetchHeadBuckets`)
+    /// does not hold it, prefetches the chain's first overflow bucket, so that those second
+    /// misses overlap too (about 15 % of keys at 2.38 entries per bucket). Only a hint: its
+    /// loads are the single-key probe's own acquire loads [C1]/[C2], made pinned, and what
+    /// they see decides nothing.
+    @inline(__always) func prefetchOverflowBuckets(_ keys: UnsafePointer<Int64>, _ n: Int) {
+        for j in 0..<n {
+            let hashed = core.hashed(keys[j])
+            let head = Table.bucket(ofWord: core.stripes[hashed.stripe].currentWord, hash: hashed.low)
+            if Stripe.slotIndex(in: head, of: hashed.low) != nil { continue }
+            let next = loadAcquire(head.link) & ~linkFrozen
+            if next != 0 { prefetchForRead(Bucket(next).base) }
+        }
+    }
+
     /// Looks up `keys[0 ..< n]` (n <= batchGroupSize) under one pin; `body(j, found, value)`
     /// gets each result in order.
     @inline(__always) func lookupGroup(
@@ -33,6 +48,7 @@ extension LockFreeInt64Map {
         let pin = EpochDomain.pin()
         defer { EpochDomain.unpin(pin) }
         prefetchHeadBuckets(keys, n)
+        prefetchOverflowBuckets(keys, n)
         for j in 0..<n {
             // As `value(forKey:)`: its LP is this lookup's.
             let hashed = core.hashed(keys[j])
@@ -49,6 +65,7 @@ extension LockFreeInt64Map {
         let pin = EpochDomain.pin()
         defer { EpochDomain.unpin(pin) }
         prefetchHeadBuckets(keys, n)
+        prefetchOverflowBuckets(keys, n)
         let bits = UInt64(bitPattern: delta)
         for j in 0..<n {
             // As `wrappingAdd(_:forKey:)`: the same upsert, so the same LP (V1 or P1 CAS).
