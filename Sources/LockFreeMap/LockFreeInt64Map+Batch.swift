@@ -2,11 +2,12 @@
 // "Batches".
 //
 // Keys go in groups of `batchGroupSize`. Per group: pin once; for each key, hash it,
-// load its stripe's table word and prefetch its head bucket; then run each key through
-// exactly the single-key code (`Stripe.lookup`, or `Stripe.upsert` with the closures of
-// `wrappingAdd(_:forKey:)`); unpin. The prefetch only warms caches, so each key's result
-// and linearization point are those of the single-key call. The keys are hashed again in
-// the second pass (a few multiplies) rather than kept in scratch storage.
+// load its stripe's table word and prefetch its head bucket; then, for each key its head
+// bucket does not hold, prefetch the chain's first overflow bucket; then run each key
+// through exactly the single-key code (`Stripe.lookup`, or `Stripe.upsert` with the
+// closures of `wrappingAdd(_:forKey:)`); unpin. The prefetches only warm caches, so each
+// key's result and linearization point are those of the single-key call. The keys are
+// hashed again in each pass (a few multiplies) rather than kept in scratch storage.
 
 extension LockFreeInt64Map {
     /// Keys per group of a batch: hashed and prefetched together, then probed, under one

@@ -118,7 +118,7 @@ enum EpochDomain {
     }
 
     /// Counts the calling thread's writes that found retired tables waiting, and says
-    /// when to try freeing them: every 256th, so that the system calls of an epoch
+    /// when to try freeing them: every 2,048th, so that the system calls of an epoch
     /// advance and of the frees (membarrier, munmap) fall on few operations. `r` is the
     /// record `pin()` returned.
     @inline(__always) static func tick(_ r: ThreadRecord) -> Bool {

@@ -84,7 +84,7 @@ enum PageMemory {
     /// now, for memory about to be written throughout (a migration's successor). Advice:
     /// where the platform cannot, the pages fault in on first touch as usual.
     static func prefaultForWriting(_ p: UnsafeMutableRawPointer, byteCount: Int) {
-        _ = PlatformMemory.prefaultForWriting(p, byteCount: roundedUp(byteCount))
+        PlatformMemory.prefaultForWriting(p, byteCount: roundedUp(byteCount))
     }
 
     /// Returns memory from `allocate(byteCount:)` to the kernel. In quarantine mode (tests:

@@ -54,20 +54,19 @@ enum PlatformMemory {
         #endif
     }
 
-    /// Faults `byteCount` bytes at `p` in as written, zero-filled pages, and says whether
-    /// it did. On Linux (5.14 and later) `madvise(MADV_POPULATE_WRITE)`: one call instead
-    /// of a fault per page, and, above all, no page first mapped to the shared zero page
-    /// by a read and then copied on the first write, whose copy must flush the page from
-    /// every other CPU's TLB (an interprocessor interrupt per page). Elsewhere, and where
-    /// the kernel refuses, false: the pages then fault in on first touch, as before.
-    static func prefaultForWriting(_ p: UnsafeMutableRawPointer, byteCount: Int) -> Bool {
+    /// Faults `byteCount` bytes at `p` in as written, zero-filled pages. On Linux (5.14 and
+    /// later) `madvise(MADV_POPULATE_WRITE)`: one call instead of a fault per page, and,
+    /// above all, no page first mapped to the shared zero page by a read and then copied
+    /// on the first write, whose copy must flush the page from every other CPU's TLB (an
+    /// interprocessor interrupt per page). Advice: elsewhere, and where the kernel refuses
+    /// (an older kernel, or no memory now), nothing happens and the pages fault in on first
+    /// touch, as before (nothing the map relies on depends on it).
+    static func prefaultForWriting(_ p: UnsafeMutableRawPointer, byteCount: Int) {
         #if os(Linux)
         // 23 is MADV_POPULATE_WRITE (<asm-generic/mman-common.h>); written as a number so
         // that C libraries whose headers predate it (musl, older glibc) build too.
         let populateWrite: Int32 = 23
-        return madvise(p, byteCount, populateWrite) == 0
-        #else
-        return false
+        _ = madvise(p, byteCount, populateWrite)
         #endif
     }
 
