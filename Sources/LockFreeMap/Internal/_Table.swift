@@ -269,13 +269,24 @@ struct Table {
 
     /// Pops the free stack, or nil if it is empty.
     private func popFree() -> Bucket? {
-        var (top, tag) = (loadAcquire(freeTop), loadRelaxed(freeTag))
+        var top = loadAcquire(freeTop)
+        // [P2] The tag's load must be acquire, and before the link load: if the CAS below
+        // succeeds, the pair it expects is the latest, written by the push or pop that made
+        // `top` the top; acquiring the tag synchronizes with that write (every write of the
+        // pair is an RMW, so it heads a release sequence through all later ones), so the
+        // link load below reads `top`'s next pointer as pushed, or newer. Relaxed, the link
+        // load could return a next pointer from before another thread popped `top` and
+        // pushed it back, and the CAS would make a bucket that a thread took and linked into
+        // a chain the stack's top (DESIGN.md, "The free-bucket stack";
+        // verify/genmc/free_stack.c fails with the tag relaxed on RC11 and IMM).
+        var tag = loadAcquire(freeTag)
         while top != 0 {
             // The top may be popped and linked by another thread meanwhile: then this load
             // reads a live link, and the CAS below fails on the tag. Pool memory lives as
             // long as the table, which the caller's pin keeps.
             let next = loadAcquire(Bucket(top).link)
-            // [P2] seq_cst 16-byte CAS: acquire pairs with the push's release.
+            // [P2] seq_cst 16-byte CAS, seq_cst on failure too: a retry's link load must be
+            // ordered after the write of the pair it retries with, as the tag load above.
             let seen = compareExchangePairSeqCst(freeTop, expected: (top, tag), desired: (next, tag &+ 1))
             if seen == (top, tag) {
                 storeRelaxed(Bucket(top).link, 0)

@@ -6,11 +6,16 @@
 // static storage (`_lfm_global_words`: a Swift global would be initialized
 // lazily behind a one-time lock). Swift's `Atomic` (Synchronization) is a
 // non-copyable type that owns its storage; it is not a view of a word at an
-// address, and it cannot express the map's one mixed-size access (a slot's
-// control word read by 64-bit loads and written by the 16-byte CAS of its
-// pair). Swift cannot import C's `_Atomic` types or <stdatomic.h> either. So
-// every atomic access of the map goes through one of the tiny functions below,
-// called only from Sources/LockFreeMap/Internal/_Atomics.swift. Each takes a
+// address, and it cannot express the map's mixed-size accesses (each half of a
+// 16-byte pair, a slot's control and value words and the free stack's top and
+// tag, read by 64-bit loads and written by the 16-byte CAS of the pair). Swift
+// cannot import C's `_Atomic` types or <stdatomic.h> either. So every atomic
+// access of the map goes through one of the tiny functions below, called only
+// from Sources/LockFreeMap/Internal/_Atomics.swift. (Three more files of the
+// library import this module for what is not an atomic access: the process-wide
+// words' address (_GlobalWords.swift), the membarrier calls
+// (Platform/_PlatformMembarrier.swift) and whether the C object was built with
+// ThreadSanitizer (_EpochDomain.swift).) Each atomic function takes a
 // plain pointer to a naturally aligned word that is only ever accessed through
 // these functions, views it as an `_Atomic` object, and is `static inline` +
 // `always_inline`, so that in a release build it becomes the instruction listed
@@ -33,7 +38,7 @@
 //         is a (control, value) pair, and every change to a slot (insert,
 //         update, removal, freeze by a migration) is one 16-byte CAS of both
 //         words; the free-bucket stack's (top, tag) is a pair too. The map
-//         also reads a slot's control word alone with a 64-bit load: see
+//         also reads either word of a pair alone with a 64-bit load: see
 //         `_lfm_cas_pair_seqcst` and docs/DESIGN.md, "Mixed-size atomics".
 //
 // What each becomes (clang -O2, read from the disassembly of
@@ -147,8 +152,8 @@ typedef struct {
 /// the swap happened iff the result equals `expected`. Never fails
 /// spuriously. (`lock cmpxchg16b` on x86-64; `casp` or `ldaxp`/`stlxp` on
 /// arm64.) A 64-bit atomic access to either half is atomic with respect to
-/// this operation on both architectures; the map relies on that for the
-/// first word (see docs/DESIGN.md, "Mixed-size atomics").
+/// this operation on both architectures; the map relies on that for both
+/// words (see docs/DESIGN.md, "Mixed-size atomics").
 LFM_INLINE LFM_PAIR_TARGET _lfm_pair _lfm_cas_pair_seqcst(uint64_t *p, _lfm_pair expected, _lfm_pair desired) {
   unsigned __int128 e = ((unsigned __int128)expected.second << 64) | expected.first;
   unsigned __int128 d = ((unsigned __int128)desired.second << 64) | desired.first;
