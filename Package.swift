@@ -26,7 +26,9 @@ let package = Package(
             dependencies: ["_LockFreeMapShims"],
             path: "Sources/LockFreeMap",
             swiftSettings: [
-                // Opt-in invariant checks (see LockFreeInt64Map+Invariants.swift).
+                // Debug builds only: compiles in the test-only race widening
+                // (Internal/_RaceWindow.swift), which LOCKFREEMAP_RACE_WIDENING=1 then turns on
+                // at run time. Release builds compile its calls away.
                 .define("LOCKFREEMAP_INTERNAL_CHECKS", .when(configuration: .debug))
             ]
         ),
@@ -51,7 +53,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LockFreeMapTests",
-            dependencies: ["LockFreeMap", "_LockFreeMapShims", "_LockFreeMapTestSupport"],
+            dependencies: ["LockFreeMap", "_LockFreeMapTestSupport"],
             path: "Tests/LockFreeMapTests"
         ),
         .testTarget(

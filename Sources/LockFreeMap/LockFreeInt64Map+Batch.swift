@@ -198,14 +198,19 @@ extension LockFreeInt64Map {
     ///
     /// The same guarantee as `values(forKeys:into:found:)`: each lookup linearizable and
     /// identical to `value(forKey:)`, the batch not atomic, lock-free, one pin per group of
-    /// 16 keys. It allocates only the array it returns (and nothing more when `keys` has
-    /// contiguous storage, such as an `Array`; other sequences are read 16 keys at a time
-    /// into a buffer on the stack).
+    /// 16 keys. It allocates only the array it returns, and never while a group is pinned
+    /// (nothing more when `keys` has contiguous storage, such as an `Array`; other
+    /// sequences are read 16 keys at a time into a buffer on the stack).
     public func values(forKeys keys: some Sequence<Int64>) -> [Int64?] {
         var result: [Int64?] = []
         result.reserveCapacity(keys.underestimatedCount)
-        forEachGroup(of: keys) { group, n in
-            lookupGroup(group, n) { _, isPresent, value in result.append(isPresent ? value : nil) }
+        withUnsafeTemporaryAllocation(of: Int64?.self, capacity: Self.batchGroupSize) { groupValues in
+            forEachGroup(of: keys) { group, n in
+                // Pinned, the results go to the stack; the append, which may grow the array
+                // (malloc), runs after the group's unpin, so no pin waits on an allocator.
+                lookupGroup(group, n) { j, isPresent, value in groupValues[j] = isPresent ? value : nil }
+                result.append(contentsOf: UnsafeBufferPointer(rebasing: groupValues[0..<n]))
+            }
         }
         return result
     }

@@ -1,6 +1,8 @@
 // LockFreeInt64Map: the public type. Its algorithm is in Internal/_Stripe+Operations.swift
-// and Internal/_Stripe+Migration.swift and is argued in docs/DESIGN.md; the operations are in the +Reads, +Writes, +Iteration
-// and +Statistics files beside this one.
+// and Internal/_Stripe+Migration.swift and is argued in docs/DESIGN.md. The public API is in
+// the files beside this one, one concern each: +Reads, +Writes, +Compute (the closure
+// forms), +Batch, +Capacity, +Iteration (forEach, removeAll), +Sequence (for-in),
+// +Literals, +Description, +Statistics, and +Invariants (the testing SPI).
 
 /// A lock-free hash map from `Int64` keys to `Int64` values, safe to share between
 /// threads, tasks and actors without any lock.
@@ -28,8 +30,8 @@
 /// Lock-free: no operation takes a lock, spins on a flag, or waits for another
 /// thread, and a thread stopped at any instruction never prevents the others from
 /// completing theirs. Reads are lock-free too (a read that keeps meeting new
-/// migrations follows their tables), and never retry their pin on Linux, where the map
-/// uses `membarrier`. Growth is incremental and lock-free.
+/// migrations follows their tables), and never retry their pin on Linux where the process
+/// can use `membarrier` (see the Guarantees article). Growth is incremental and lock-free.
 /// No call suspends; every call may be made from any thread, task or actor.
 ///
 /// ## Memory

@@ -257,7 +257,7 @@ enum EpochDomain {
         let stored = loadAcquire(threadKey)
         if stored == threadKeyUnavailable { return nil }
         if stored != 0 { return stored }
-        guard let key = PlatformThreadExit.createKey(releaseRecordAtThreadExit).key else {
+        guard let key = PlatformThreadExit.createKey(releaseRecordAtThreadExit) else {
             _ = compareExchangeAcqRel(threadKey, expected: 0, desired: threadKeyUnavailable)
             let now = loadAcquire(threadKey)
             return now == threadKeyUnavailable ? nil : now
@@ -276,17 +276,6 @@ enum EpochDomain {
         let chosen =
             !forced && !_lfm_built_with_tsan() && PlatformMembarrier.register() ? modeAsymmetric : modeSymmetric
         _ = compareExchangeSeqCst(mode, expected: 0, desired: chosen)
-    }
-
-    /// Threads pinned right now, process-wide (approximate; statistics and tests).
-    static var pinnedThreadCount: Int {
-        var n = 0
-        var record = loadAcquire(registryHead)
-        while record != 0 {
-            if loadRelaxed(ThreadRecord(record).pinState) & 1 != 0 { n += 1 }
-            record = loadRelaxed(ThreadRecord(record).next)
-        }
-        return n
     }
 }
 

@@ -7,8 +7,8 @@
 // them when iterating (`MapCore.key(low:stripe:)`). The seed is random per map instance, so a key set that collides
 // in one map does not collide in another (hash flooding, as in redis#663).
 
-@usableFromInline let fmixMultiplier1: UInt64 = 0xff51_afd7_ed55_8ccd
-@usableFromInline let fmixMultiplier2: UInt64 = 0xc4ce_b9fe_1a85_ec53
+let fmixMultiplier1: UInt64 = 0xff51_afd7_ed55_8ccd
+let fmixMultiplier2: UInt64 = 0xc4ce_b9fe_1a85_ec53
 // Multiplicative inverses modulo 2^64 of the two multipliers above.
 let fmixInverse1: UInt64 = 0x4f74_430c_22a5_4005
 let fmixInverse2: UInt64 = 0x9cb4_b2f8_1293_37db

@@ -28,13 +28,16 @@ enum PageMemory {
     /// Blocks of at least this size are aligned to it, so that a dense bucket array can
     /// be backed by transparent huge pages (`adviseHugePages`): bucket arrays are read at
     /// random, and with 4 KiB pages most lookups at a million keys also missed the TLB.
+    /// 2 MiB is the transparent huge page of Linux with 4 KiB base pages (x86-64, most
+    /// arm64 kernels); with 16 or 64 KiB base pages the kernel's huge page is larger, and
+    /// this alignment and the advice then only cost the trimmed address space.
     static var hugePageSize: Int { 2 << 20 }
 
     /// Zero-filled, page-aligned memory of `byteCount` bytes (rounded up to pages), or nil
     /// if the kernel refused the mapping (out of memory or address space). A block of
     /// 2 MiB or more is 2 MiB-aligned and advised *against* huge pages until
     /// `adviseHugePages` says it is dense: a sparse table backed by huge pages would make
-    /// each first touch resident 2 MiB instead of 4 KiB.
+    /// each first touch resident 2 MiB instead of one base page.
     static func allocate(byteCount: Int) -> UnsafeMutableRawPointer? {
         let size = roundedUp(byteCount)
         if consumeInjectedFailure() { return nil }
@@ -43,7 +46,7 @@ enum PageMemory {
         // (mmap itself only promises page alignment).
         let (mapped, overflowed) = size.addingReportingOverflow(aligned ? hugePageSize : 0)
         if overflowed { return nil }
-        guard let raw = PlatformMemory.map(byteCount: mapped).0 else { return nil }
+        guard let raw = PlatformMemory.map(byteCount: mapped) else { return nil }
         var p = raw
         if aligned {
             let start = UInt(bitPattern: raw)
@@ -74,7 +77,7 @@ enum PageMemory {
     }
 
     /// Offers an aligned block from `allocate` (2 MiB or more) to the kernel as
-    /// transparent huge pages: call once most of its 4 KiB pages are touched anyway.
+    /// transparent huge pages: call once most of its base pages are touched anyway.
     static func adviseHugePages(_ p: UnsafeMutableRawPointer, byteCount: Int) {
         let size = roundedUp(byteCount)
         if size >= hugePageSize { PlatformMemory.adviseHugePages(p, byteCount: size, true) }

@@ -20,7 +20,7 @@ struct Stripe {
     @inline(__always) var entryCount: AtomicWord { base + 8 }
 
     /// The current table. [S1] acquire: pairs with the release of the CAS that
-    /// published it (`finishMigration`) or with the map's publication after `init`,
+    /// published it (`publish`) or with the map's publication after `init`,
     /// so its header and every entry copied into it are visible.
     @inline(__always) var currentWord: UInt64 { loadAcquire(tableWord) }
     @inline(__always) var current: Table { Table(word: currentWord) }

@@ -12,12 +12,6 @@ struct MapOperationGenerator: Sendable {
         case value, subscriptGet, containsKey, subscriptSet, updateValue, insertValue
         case removeValue, compareExchange, wrappingAdd, removeAll, count, isEmpty, forEach
         case updateWith, valueOrInsert, removeAllWhere, reserveCapacity, iterate
-
-        /// Kinds that touch one key: the only ones a linearizability round records.
-        static let singleKey: [Kind] = [
-            .value, .subscriptGet, .containsKey, .subscriptSet, .updateValue, .insertValue,
-            .removeValue, .compareExchange, .wrappingAdd, .updateWith, .valueOrInsert,
-        ]
     }
 
     /// Keys the operations act on.

@@ -16,17 +16,18 @@ enum PlatformMemory {
     /// call): a `static let` would be initialized lazily behind a one-time lock.
     static var pageSize: Int { Int(sysconf(Int32(_SC_PAGESIZE))) }
 
-    /// Anonymous, private, zero-filled read-write pages, or nil with the errno.
-    static func map(byteCount: Int) -> (UnsafeMutableRawPointer?, errno: Int32) {
+    /// Anonymous, private, zero-filled read-write pages, or nil if the kernel refused
+    /// (each caller decides what that means; the messages name the size asked for).
+    static func map(byteCount: Int) -> UnsafeMutableRawPointer? {
         #if canImport(Darwin)
         let flags = MAP_PRIVATE | MAP_ANON
         #else
         let flags = MAP_PRIVATE | MAP_ANONYMOUS
         #endif
         guard let p = mmap(nil, byteCount, PROT_READ | PROT_WRITE, flags, -1, 0), p != MAP_FAILED else {
-            return (nil, errno)
+            return nil
         }
-        return (p, 0)
+        return p
     }
 
     /// Unmaps pages (the kernel may reuse the addresses for any later mapping). A refusal

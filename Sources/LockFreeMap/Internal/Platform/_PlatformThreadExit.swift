@@ -19,12 +19,12 @@ enum PlatformThreadExit {
     #endif
 
     /// Creates a key whose destructor runs `destructor` with the thread's non-nil value
-    /// at thread exit. Returns the key + 1 (never 0), or nil with the error if the
-    /// process has no key left (EAGAIN) or memory (ENOMEM).
-    static func createKey(_ destructor: Destructor) -> (key: UInt64?, error: Int32) {
+    /// at thread exit. Returns the key + 1 (never 0), or nil if the process has no key
+    /// left (EAGAIN) or memory (ENOMEM): the caller then keeps records (DESIGN.md, section 7,
+    /// "Thread keys"), whichever the reason.
+    static func createKey(_ destructor: Destructor) -> UInt64? {
         var key = pthread_key_t()
-        let result = pthread_key_create(&key, destructor)
-        return result == 0 ? (UInt64(key) + 1, 0) : (nil, result)
+        return pthread_key_create(&key, destructor) == 0 ? UInt64(key) + 1 : nil
     }
 
     /// Deletes a key made by `createKey` (the loser of a race to create the shared one).
