@@ -19,8 +19,8 @@
 // MARK: - Policy: when to grow and shrink, and how large
 
 /// Load that makes a table grow: more than 5/2 entries per bucket on average (of 3
-/// slots). Growing doubles the table (`tableLog2`), to 5/4 per bucket, or quadruples a
-/// small one. DESIGN.md, "Growth".
+/// slots). Growing doubles the table, or quadruples one below `quadrupleBelowLog2`
+/// (`successorLog2`). DESIGN.md, "Growth, shrinking and sizes".
 @inline(__always) func exceedsGrowthLoad(entries: UInt64, log2: UInt64) -> Bool {
     entries &* 2 > (5 << log2)
 }
@@ -31,20 +31,30 @@
     entries &* 8 < (1 << log2)
 }
 
-/// The log2 bucket count of a table made for `entries` entries: at most 2 per bucket,
-/// and below `quadrupleBelowLog2` at most 5/8 per bucket. A table that grows at 2.5 per
-/// bucket therefore doubles (to 1.25), or, while small, quadruples (to 0.625); one that
-/// shrinks at 1/8 per bucket comes out at 1/2 to 2.
+/// The log2 bucket count of a table made for `entries` entries: the fewest buckets that
+/// hold at most 2 entries each, and at least 2^`floor`. A table that grows at 2.5 per
+/// bucket therefore doubles (to 1.25 per bucket), and one that shrinks at 1/8 per bucket
+/// comes out at more than 1 and at most 2 per bucket (or at the floor).
 func tableLog2(forEntries entries: UInt64, atLeast floor: UInt64) -> UInt64 {
     var log2 = max(floor, minimumTableLog2)
     while entries > (2 << log2), log2 < 56 { log2 += 1 }
-    while log2 < quadrupleBelowLog2, entries &* 8 > (5 << log2) { log2 += 1 }
     return log2
 }
 
+/// The log2 bucket count of the successor of a table of 2^`current` buckets, for a stripe
+/// of `entries` entries whose floor is 2^`floor`: `tableLog2`, except that a growth (the
+/// table is over its growth load) of a table below `quadrupleBelowLog2` quadruples it
+/// (32 -> 128 on the 81st entry, 128 -> 512, 512 -> 2,048; then 2,048 -> 4,096, ...).
+func successorLog2(ofLog2 current: UInt64, entries: UInt64, floor: UInt64) -> UInt64 {
+    let log2 = tableLog2(forEntries: entries, atLeast: floor)
+    guard current < quadrupleBelowLog2, exceedsGrowthLoad(entries: entries, log2: current) else { return log2 }
+    return max(log2, current + 2)
+}
+
 /// Tables smaller than 2^10 buckets (64 KiB) grow fourfold: a map grown from empty makes
-/// half as many migrations, each a handful of system calls (map, prefault, and later the
-/// free), on its way to a million keys, for at most 48 KiB more per stripe while small.
+/// 5 migrations per stripe on its way to a million keys instead of 8 (each a handful of
+/// system calls: map, prefault, and later the free), for at most 64 KiB more per stripe
+/// while small (a table of 2,048 buckets where doubling would have made 1,024).
 let quadrupleBelowLog2: UInt64 = 10
 
 /// The smallest table: 32 buckets. Its header, buckets and pool (16 buckets) fill one
@@ -63,7 +73,8 @@ let migrationChunk: UInt64 = 2
 
 extension Stripe {
     /// Installs a successor for `table`, sized for the stripe's entries (at most 2 per
-    /// bucket, never below the initial size). Call only while `table` is current
+    /// bucket, never below the initial size; a small table that grows quadruples:
+    /// `successorLog2`). Call only while `table` is current
     /// (a successor of a table that was never current would break the one-migration-
     /// at-a-time rule): if it stops being current before our CAS, it has a successor
     /// already and the CAS fails. Allocates the table; the losing racer frees its own.
@@ -80,7 +91,7 @@ extension Stripe {
         // operations pay any (DESIGN.md, "Growth without tail spikes").
         collectRetiredTables()
         let entries = loadRelaxed(entryCount)
-        let log2 = tableLog2(forEntries: entries, atLeast: loadRelaxed(initialLog2))
+        let log2 = successorLog2(ofLog2: table.log2, entries: entries, floor: loadRelaxed(initialLog2))
         // Room for every entry `table` can end up holding, as if each chain were packed
         // three to a bucket: its head buckets, plus the overflow buckets it has handed
         // out or may still hand out to new inserts. (Copies into `table` itself are all
