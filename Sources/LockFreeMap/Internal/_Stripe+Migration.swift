@@ -358,6 +358,14 @@ extension Stripe {
     /// Makes the stripe's current table at least 2^`log2` buckets and keeps it there: the
     /// floor (`initialLog2`, which both sizes new tables and stops shrinking) is raised
     /// monotonically first, so every migration started afterwards is at least this large.
+    /// It returns only once the current table is that large and has no smaller successor:
+    /// a migration to a smaller table (a shrink that removals started before the floor
+    /// rose) is finished first, and then the stripe grows again.
+    ///
+    /// An insert or removal running concurrently may have read the floor before it rose and
+    /// still install a smaller successor after this returns (sized from the old floor); the
+    /// stripe then holds that table until its next migration, which is at least this large
+    /// (a table at or below the floor never shrinks, so that next one is a growth).
     /// The caller must be pinned.
     func reserve(log2 target: UInt64) {
         var floor = loadRelaxed(initialLog2)
@@ -368,8 +376,15 @@ extension Stripe {
         }
         while true {
             let word = currentWord
-            if Table.log2(ofWord: word) >= target { return }
             let table = Table(word: word)
+            if Table.log2(ofWord: word) >= target {
+                // [U1] acquire, as in helpMigration.
+                let successor = loadAcquire(table.successor)
+                if successor == 0 || Table.log2(ofWord: successor) >= target { return }
+                // A smaller successor: finish its migration, then grow from it.
+                finishMigration(of: table)
+                continue
+            }
             // Either a migration is under way (perhaps to a smaller table, started before
             // the floor rose: finish it and look again) or we start one, sized from
             // max(entries, floor) >= target. finishMigration moves every bucket not moved

@@ -6,14 +6,15 @@ import Testing
 // DESIGN.md, "Growth, shrinking and sizes" and "Huge pages"; issue 18, items 2, 3 and 5.
 
 @Suite(.serialized) struct GrowthTests {
-    /// Writes to stripe 0 until its migration, if one is under way, is done: each write
-    /// moves a chunk of buckets, and the one that moves the last publishes.
-    private func finishMigrations(_ map: LockFreeInt64Map, touching key: Int64) {
-        var writes = 0
+    /// Writes to every stripe until no migration is under way: each write moves a chunk of
+    /// its stripe's buckets, and the one that moves the last publishes. (The writes remove
+    /// a key that is never inserted: they change nothing else.)
+    private func finishMigrations(_ map: LockFreeInt64Map) {
+        var rounds = 0
         while map.migratingStripeCount > 0 {
-            map.wrappingAdd(0, forKey: key)
-            writes += 1
-            precondition(writes < 1_000_000, "a migration did not finish")
+            for stripe in 0..<64 { map.removeValue(forKey: map.key(stripe: stripe, hash: 1 << 57)) }
+            rounds += 1
+            precondition(rounds < 1_000_000, "a migration did not finish")
         }
     }
 
@@ -35,10 +36,72 @@ import Testing
                 map.insertValue(Int64(inserted), forKey: key(inserted))
                 inserted += 1
             }
-            finishMigrations(map, touching: key(0))
+            finishMigrations(map)
             #expect(map.bucketCount(stripe: 0) == step.buckets, "after \(step.inserts) inserts")
         }
         #expect(map.statistics.resizeCount == 4)
+        try map.checkInvariants()
+    }
+
+    /// `reserveCapacity` does not return while the stripe's table has a smaller successor
+    /// (a shrink that removals started before the call): it finishes that migration and
+    /// grows again, so the stripe ends at the reserved size and the bulk load that follows
+    /// does not grow it. (Before, it looked only at the current table: a stripe reserved
+    /// for 2,048 buckets ended at the shrink's size when writes finished the shrink.)
+    @Test func reserveCapacityFinishesASmallerSuccessorAndGrows() throws {
+        let capacity = 200_000
+        let reserved = LockFreeInt64Map(minimumCapacity: capacity).bucketCount(stripe: 0)
+        #expect(reserved == 2_048)
+        let map = LockFreeInt64Map()
+        let key = { (i: Int) in map.key(stripe: 0, hash: UInt64(i)) }
+        // Grow stripe 0 to 4,096 buckets.
+        let grown = 6_000
+        for i in 0..<grown { map.insertValue(Int64(i), forKey: key(i)) }
+        finishMigrations(map)
+        #expect(map.bucketCount(stripe: 0) == 4_096)
+        // Remove until a removal starts the shrink (under 1 entry per 8 buckets), and stop
+        // there: its successor is installed and nothing is moved yet.
+        var removed = 0
+        while map.migratingStripeCount == 0 {
+            map.removeValue(forKey: key(removed))
+            removed += 1
+            precondition(removed < grown, "no shrink started")
+        }
+        #expect(map.bucketCount(stripe: 0) == 4_096, "the shrink is under way, not done")
+        map.reserveCapacity(capacity)
+        #expect(map.bucketCount(stripe: 0) == reserved, "reserveCapacity left the stripe below its size")
+        #expect(map.migratingStripeCount == 0, "reserveCapacity left a migration under way")
+        // Writes cannot finish a smaller table any more, and a bulk load to the stripe's
+        // share of the capacity (5,120 entries fill 2,048 buckets to the growth load) does
+        // not grow it.
+        let resizes = map.statistics.resizeCount
+        var next = grown
+        while map.count < 5_000 {
+            map.insertValue(Int64(next), forKey: key(next))
+            next += 1
+        }
+        #expect(map.bucketCount(stripe: 0) == reserved)
+        #expect(map.statistics.resizeCount == resizes, "grew during the bulk load after reserving")
+        for i in removed..<next { #expect(map[key(i)] == Int64(i)) }
+        try map.checkInvariants()
+    }
+
+    /// Reserving less than a stripe already has moves nothing and allocates nothing, but
+    /// it raises the floor: the stripes no longer shrink below the reserved size.
+    @Test func reservingLessMovesNothingAndRaisesTheShrinkFloor() throws {
+        let capacity = 100_000
+        let floor = LockFreeInt64Map(minimumCapacity: capacity).bucketCount(stripe: 0)
+        let map = LockFreeInt64Map()
+        let keys = 400_000
+        for i in 0..<keys { map[Int64(i) &* 0x1E37_79B9_7F4A_7C15] = Int64(i) }
+        let before = map.statistics
+        #expect((0..<64).allSatisfy { map.bucketCount(stripe: $0) > floor })
+        map.reserveCapacity(capacity)
+        #expect(map.statistics == before, "reserving less moved or allocated something")
+        for i in 0..<keys { map[Int64(i) &* 0x1E37_79B9_7F4A_7C15] = nil }
+        finishMigrations(map)
+        #expect(map.count == 0)
+        #expect((0..<64).allSatisfy { map.bucketCount(stripe: $0) == floor }, "shrank below the reserved size")
         try map.checkInvariants()
     }
 }
