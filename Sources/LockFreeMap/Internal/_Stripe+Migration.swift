@@ -331,7 +331,10 @@ extension Stripe {
         let table = current
         // A presized table starts advised against huge pages (it may stay sparse); once
         // it holds one entry per 16 buckets, most of its 4 KiB pages are touched anyway.
-        if entries == table.bucketCount >> 4 { table.adviseHugePages() }
+        // At or past that count, not at it: an insert that counted itself and then lost
+        // its CAS makes the next insert see one more, so any one count can be skipped.
+        // The flag (1 at once for a table too small for huge pages) makes it one load.
+        if entries >= table.bucketCount >> 4, loadRelaxed(table.hugePagesAdvised) == 0 { table.adviseHugePages() }
         guard exceedsGrowthLoad(entries: entries, log2: table.log2) else { return }
         if loadAcquire(table.successor) == 0 {
             startMigration(of: table)

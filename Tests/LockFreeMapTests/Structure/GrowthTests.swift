@@ -104,4 +104,26 @@ import Testing
         #expect((0..<64).allSatisfy { map.bucketCount(stripe: $0) == floor }, "shrank below the reserved size")
         try map.checkInvariants()
     }
+
+    /// A presized table is offered huge pages once it holds one entry per 16 buckets, even
+    /// if the counter never shows exactly that many: an insert that counts itself and then
+    /// loses its CAS makes the next insert see one more. (Before, the advice was given only
+    /// at exactly bucketCount / 16 entries, and such a skip lost it for good.)
+    @Test func hugePageAdviceSurvivesASkippedCount() throws {
+        // 3,000,000 entries: 32,768 buckets per stripe, a bucket array over 2 MiB.
+        let map = LockFreeInt64Map(minimumCapacity: 3_000_000)
+        let buckets = map.bucketCount(stripe: 0)
+        #expect(buckets == 32_768)
+        #expect(map.stripesAwaitingHugePageAdvice == 64)
+        let key = { (i: Int) in map.key(stripe: 0, hash: UInt64(i)) }
+        let dense = buckets / 16
+        for i in 0..<(dense - 1) { map.insertValue(Int64(i), forKey: key(i)) }
+        #expect(map.stripesAwaitingHugePageAdvice == 64, "advised before one entry per 16 buckets")
+        // The insert that brings the stripe to `dense` entries sees `dense + 1`.
+        map.whileAnInsertIsInFlight(stripe: 0) { map.insertValue(Int64(dense - 1), forKey: key(dense - 1)) }
+        for i in dense..<(dense + 100) { map.insertValue(Int64(i), forKey: key(i)) }
+        #expect(map.count == dense + 100)
+        #expect(map.stripesAwaitingHugePageAdvice == 63, "stripe 0 was never offered huge pages")
+        try map.checkInvariants()
+    }
 }
