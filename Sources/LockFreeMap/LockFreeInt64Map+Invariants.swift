@@ -235,6 +235,13 @@ extension LockFreeInt64Map {
         _ = fetchAddRelaxed(core.stripes[stripe].entryCount, UInt64.max)
     }
 
+    /// Tests: claims stripe `stripe`'s current table as a thread does before it maps the
+    /// table's successor (`Stripe.startMigration`), and never maps one: as if that thread
+    /// stopped there for good.
+    @_spi(Testing) public func stallSuccessorClaim(stripe: Int) {
+        storeRelaxed(core.stripes[stripe].current.successorClaim, 1)
+    }
+
     /// Whether quarantine mode (LOCKFREEMAP_QUARANTINE=1) is on in this process.
     @_spi(Testing) public static var quarantineIsOn: Bool { PageMemory.quarantineIsOn }
 

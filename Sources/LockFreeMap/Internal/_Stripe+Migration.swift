@@ -79,13 +79,28 @@ extension Stripe {
     /// at-a-time rule): if it stops being current before our CAS, it has a successor
     /// already and the CAS fails. Allocates the table; the losing racer frees its own.
     ///
+    /// One allocation per migration: an optional migration (a growth or a shrink) first
+    /// claims the table with a CAS, and a thread that finds it claimed returns at once (the
+    /// table stays usable until the successor is installed: its operation goes on there)
+    /// instead of mapping and prefaulting a successor of its own, only to unmap it when its
+    /// install CAS loses. A `required` caller (its insert found the pool empty, or
+    /// `reserve`) cannot go on without a successor and must not wait for the claimer: it
+    /// allocates its own, and the install CAS picks one (DESIGN.md, section 7).
+    ///
     /// Returns false if the kernel refused the table's memory: the migration is then
     /// skipped (growth and shrinking are optional: the map works on at a higher or lower
-    /// load) unless it is `required` (the table is out of room for an insert), in which
-    /// case the process stops with a message naming the size (DESIGN.md, "Out of memory").
+    /// load) and the claim released for a later operation to try, unless it is `required`,
+    /// in which case the process stops with a message naming the size (DESIGN.md, "Out of
+    /// memory"). Returns true otherwise, also when another thread holds the claim.
     @inline(never) @discardableResult
     func startMigration(of table: Table, required: Bool = false) -> Bool {
         if loadAcquire(table.successor) != 0 { return true }
+        if !required {
+            // Relaxed load, then acq_rel CAS (the shim has no relaxed CAS): the claim orders
+            // nothing; the successor word [U1] publishes the table.
+            if loadRelaxed(table.successorClaim) != 0 { return true }
+            if !compareExchangeAcqRel(table.successorClaim, expected: 0, desired: 1).exchanged { return true }
+        }
         // This operation pays the system calls of a migration (the successor's map and
         // prefault): let it also free what earlier migrations retired, so that few
         // operations pay any (DESIGN.md, "Growth without tail spikes").
@@ -107,6 +122,7 @@ extension Stripe {
                     for: "a table of \(UInt64(1) << log2) buckets (an insert found its table full)")
             }
             _ = fetchAddRelaxed(GlobalWords.skippedMigrations, 1)
+            storeRelaxed(table.successorClaim, 0)  // ours (not required): a later operation retries
             return false
         }
         // [U1] acq_rel CAS: release publishes the successor's header to whoever
@@ -175,11 +191,23 @@ extension Stripe {
     /// stopped before it counts it, and waiting for that count would be waiting for it.
     /// Every bucket was flagged when its `migrateBucket` returned, and a flag is set only
     /// after the chain's copies, which the flag's acquire load made visible here.
+    ///
+    /// It stops as soon as the successor is published (by the count, or by another
+    /// finisher): every bucket is moved then, and scanning on would only load flags. It
+    /// scans from the last bucket down: chunks are claimed upward, so once the cursor is
+    /// spent the buckets still being moved are the last few chunks, and the count that
+    /// publishes usually comes after a handful of buckets instead of a whole table's flags.
     @inline(never) func finishMigration(of table: Table) {
         let successor = loadAcquire(table.successor)  // [U1]
         if successor == 0 { return }
-        for b in 0..<table.bucketCount where migrateBucket(table.bucket(b), of: table, into: successor) {
-            countMigrated(1, of: table, into: successor)
+        var b = table.bucketCount
+        while b > 0 {
+            // [S1] acquire, as every load of the table word.
+            if currentWord != table.publishedWord { return }
+            b -= 1
+            if migrateBucket(table.bucket(b), of: table, into: successor) {
+                countMigrated(1, of: table, into: successor)
+            }
         }
         publish(successor, replacing: table)
     }
@@ -325,8 +353,11 @@ extension Stripe {
         return word
     }
 
-    /// After an insert that brought the stripe to `entries`: start growing if the
-    /// current table is loaded past its limit, or help finish a migration under way.
+    /// After an insert that brought the stripe to `entries`: if the current table is
+    /// loaded past its limit, start growing (unless another thread is mapping the
+    /// successor: `startMigration`), or, while the migration runs, move a second chunk (a
+    /// table over its load should be left soon), and once every chunk is claimed finish
+    /// the migration (`finishMigration`: from the last bucket, until it is published).
     @inline(__always) func afterInsert(entries: UInt64) {
         let table = current
         // A presized table starts advised against huge pages (it may stay sparse); once

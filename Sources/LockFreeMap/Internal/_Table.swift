@@ -40,7 +40,8 @@
 //                         block, or 0  [7] extension blocks for copies (a list; 0: none)
 //   line 1 (written)      [8] pool buckets used  [9] migration cursor
 //                         [10] migrated bucket count  [11] retire epoch
-//                         [12] retired-list link  [13] unused
+//                         [12] retired-list link  [13] successor claim (0 / 1: a
+//                         thread maps the successor: `Stripe.startMigration`)
 //                         [14] free-bucket stack top  [15] its tag (a 16-byte pair)
 //   line 2 (copies, then  [16] pool buckets bumped by copies (so that new inserts get
 //   read-mostly)          their fresh limit on top of what a migration copied in)
@@ -98,6 +99,7 @@ struct Table {
     @inline(__always) var retireEpoch: AtomicWord { base + 11 }
     @inline(__always) var retiredLink: AtomicWord { base + 12 }
     @inline(__always) var extensionHead: AtomicWord { base + 7 }
+    @inline(__always) var successorClaim: AtomicWord { base + 13 }
     @inline(__always) var hugePagesAdvised: AtomicWord { base + 17 }
     /// The free-bucket stack: top (a bucket address, 0 = empty) and tag, one 16-byte pair.
     @inline(__always) var freeTop: AtomicWord { base + 14 }

@@ -126,4 +126,25 @@ import Testing
         #expect(map.stripesAwaitingHugePageAdvice == 63, "stripe 0 was never offered huge pages")
         try map.checkInvariants()
     }
+
+    /// One successor allocation per migration, without waiting: while a thread holds the
+    /// table's claim (it maps the successor; here it stopped there for good), inserts past
+    /// the growth load go on in the old table instead of mapping a successor of their own,
+    /// and the insert that finds the pool empty, which cannot go on without a successor,
+    /// maps its own: the stripe grows anyway, and every key is kept.
+    @Test func insertsGoOnWhileAnotherThreadMapsTheSuccessor() throws {
+        let map = LockFreeInt64Map()
+        let key = { (i: Int) in map.key(stripe: 0, hash: UInt64(i)) }
+        map.stallSuccessorClaim(stripe: 0)
+        for i in 0..<100 { map.insertValue(Int64(i), forKey: key(i)) }
+        #expect(map.bucketCount(stripe: 0) == 32)
+        #expect(map.migratingStripeCount == 0, "an insert started a migration the claim holds")
+        // 32 buckets hold 96 entries and 16 overflow buckets: the 113th key of these finds
+        // no overflow bucket for its chain.
+        for i in 100..<200 { map.insertValue(Int64(i), forKey: key(i)) }
+        finishMigrations(map)
+        #expect(map.bucketCount(stripe: 0) > 32, "no insert mapped the successor it needed")
+        for i in 0..<200 { #expect(map[key(i)] == Int64(i)) }
+        try map.checkInvariants()
+    }
 }
