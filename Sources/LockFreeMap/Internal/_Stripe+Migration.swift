@@ -398,8 +398,8 @@ extension Stripe {
     ///
     /// An insert or removal running concurrently may have read the floor before it rose and
     /// still install a smaller successor after this returns (sized from the old floor); the
-    /// stripe then holds that table until its next migration, which is at least this large
-    /// (a table at or below the floor never shrinks, so that next one is a growth).
+    /// stripe then holds that table until its next migration, which is a growth to at
+    /// least this size (a table at or below the floor never shrinks).
     /// The caller must be pinned.
     func reserve(log2 target: UInt64) {
         var floor = loadRelaxed(initialLog2)
