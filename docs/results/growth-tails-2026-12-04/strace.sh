@@ -1,5 +1,6 @@
 #!/bin/bash
 # System calls of a 2-thread build, per binary (see run.sh for the binaries).
+# Usage: strace.sh OUTDIR (the outputs here: strace.sh strace).
 # strace slows every call, which widens the window in which a second insert finds the
 # table over its load while the first maps the successor: the counts show the duplicate
 # allocations, not their share in an untraced run.
