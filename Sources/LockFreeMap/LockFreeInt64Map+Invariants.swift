@@ -209,6 +209,39 @@ extension LockFreeInt64Map {
         core.key(low: hash & slotHashMask, stripe: stripe)
     }
 
+    /// Tests: head buckets of stripe `stripe`'s current table (aim keys at one stripe with
+    /// `key(stripe:hash:)` to watch it grow, shrink or be reserved).
+    @_spi(Testing) public func bucketCount(stripe: Int) -> Int {
+        1 << Int(Table.log2(ofWord: core.stripes[stripe].currentWord))
+    }
+
+    /// Tests: stripes whose current table has a bucket array of at least a huge page that
+    /// has not been offered huge pages yet (DESIGN.md, "Huge pages"). Quiescent use.
+    @_spi(Testing) public var stripesAwaitingHugePageAdvice: Int {
+        (0..<stripeCount).reduce(0) { n, i in
+            let table = core.stripes[i].current
+            let large = Int(loadRelaxed(table.base + 5)) >= PageMemory.hugePageSize
+            return n + (large && loadRelaxed(table.hugePagesAdvised) == 0 ? 1 : 0)
+        }
+    }
+
+    /// Tests: runs `body` while stripe `stripe`'s counter counts one insert more than the
+    /// stripe holds, as it does while another thread's insert has counted itself and not
+    /// yet tried its CAS (one that then loses the CAS takes the count back: `upsert`,
+    /// "Count first, then insert"). Replays that race without a second thread.
+    @_spi(Testing) public func whileAnInsertIsInFlight(stripe: Int, _ body: () -> Void) {
+        _ = fetchAddRelaxed(core.stripes[stripe].entryCount, 1)
+        body()
+        _ = fetchAddRelaxed(core.stripes[stripe].entryCount, UInt64.max)
+    }
+
+    /// Tests: claims stripe `stripe`'s current table as a thread does before it maps the
+    /// table's successor (`Stripe.startMigration`), and never maps one: as if that thread
+    /// stopped there for good.
+    @_spi(Testing) public func stallSuccessorClaim(stripe: Int) {
+        storeRelaxed(core.stripes[stripe].current.successorClaim, 1)
+    }
+
     /// Whether quarantine mode (LOCKFREEMAP_QUARANTINE=1) is on in this process.
     @_spi(Testing) public static var quarantineIsOn: Bool { PageMemory.quarantineIsOn }
 

@@ -67,7 +67,7 @@ struct MapCore {
                     for: "a table of \(UInt64(1) << log2) buckets of a new map (64 such tables)")
             }
             storeRelaxed(stripe.tableWord, table.publishedWord)
-            storeRelaxed(stripe.initialLog2, log2)
+            storeRelaxed(stripe.floorLog2, log2)
         }
         // The map is published to other threads by whatever the user shares it with
         // (a let, a Task capture): that publication orders these plain stores.

@@ -19,8 +19,8 @@
 // MARK: - Policy: when to grow and shrink, and how large
 
 /// Load that makes a table grow: more than 5/2 entries per bucket on average (of 3
-/// slots). Growing doubles the table (`tableLog2`), to 5/4 per bucket, or quadruples a
-/// small one. DESIGN.md, "Growth".
+/// slots). Growing doubles the table, or quadruples one below `quadrupleBelowLog2`
+/// (`successorLog2`). DESIGN.md, "Growth, shrinking and sizes".
 @inline(__always) func exceedsGrowthLoad(entries: UInt64, log2: UInt64) -> Bool {
     entries &* 2 > (5 << log2)
 }
@@ -31,26 +31,36 @@
     entries &* 8 < (1 << log2)
 }
 
-/// The log2 bucket count of a table made for `entries` entries: at most 2 per bucket,
-/// and below `quadrupleBelowLog2` at most 5/8 per bucket. A table that grows at 2.5 per
-/// bucket therefore doubles (to 1.25), or, while small, quadruples (to 0.625); one that
-/// shrinks at 1/8 per bucket comes out at 1/2 to 2.
+/// The log2 bucket count of a table made for `entries` entries: the fewest buckets that
+/// hold at most 2 entries each, and at least 2^`floor`. A table that grows at 2.5 per
+/// bucket therefore doubles (to 1.25 per bucket), and one that shrinks at 1/8 per bucket
+/// comes out at more than 1 and at most 2 per bucket (or at the floor).
 func tableLog2(forEntries entries: UInt64, atLeast floor: UInt64) -> UInt64 {
     var log2 = max(floor, minimumTableLog2)
     while entries > (2 << log2), log2 < 56 { log2 += 1 }
-    while log2 < quadrupleBelowLog2, entries &* 8 > (5 << log2) { log2 += 1 }
     return log2
 }
 
+/// The log2 bucket count of the successor of a table of 2^`current` buckets, for a stripe
+/// of `entries` entries whose floor is 2^`floor`: `tableLog2`, except that a growth (the
+/// table is over its growth load) of a table below `quadrupleBelowLog2` quadruples it
+/// (32 -> 128 on the 81st entry, 128 -> 512, 512 -> 2,048; then 2,048 -> 4,096, ...).
+func successorLog2(ofLog2 current: UInt64, entries: UInt64, floor: UInt64) -> UInt64 {
+    let log2 = tableLog2(forEntries: entries, atLeast: floor)
+    guard current < quadrupleBelowLog2, exceedsGrowthLoad(entries: entries, log2: current) else { return log2 }
+    return max(log2, current + 2)
+}
+
 /// Tables smaller than 2^10 buckets (64 KiB) grow fourfold: a map grown from empty makes
-/// half as many migrations, each a handful of system calls (map, prefault, and later the
-/// free), on its way to a million keys, for at most 48 KiB more per stripe while small.
+/// 5 migrations per stripe on its way to a million keys instead of 8 (each a handful of
+/// system calls: map, prefault, and later the free), for at most 64 KiB more per stripe
+/// while small (a table of 2,048 buckets where doubling would have made 1,024).
 let quadrupleBelowLog2: UInt64 = 10
 
-/// The smallest table: 32 buckets. Its header, buckets and pool (16 buckets) fill one
-/// 4 KiB page, the least a table can take, so an empty stripe costs no more than with
-/// 8 buckets, and a growing map makes fewer migrations per stripe (DESIGN.md, "Growth,
-/// shrinking and sizes").
+/// The smallest table: 32 buckets. Its header, buckets and pool (16 buckets) take 3,264
+/// bytes, within one page (4 KiB or more), the least a table can take, so an empty
+/// stripe costs no more than with 8 buckets, and a growing map makes fewer migrations per
+/// stripe (DESIGN.md, "Growth, shrinking and sizes").
 let minimumTableLog2: UInt64 = 5
 /// Buckets per migration chunk claimed by a helping writer. Small, so that the writes
 /// that help (about one in four of a build) each pay little: with 16 a build's p99
@@ -63,31 +73,47 @@ let migrationChunk: UInt64 = 2
 
 extension Stripe {
     /// Installs a successor for `table`, sized for the stripe's entries (at most 2 per
-    /// bucket, never below the initial size). Call only while `table` is current
+    /// bucket, never below the initial size; a small table that grows quadruples:
+    /// `successorLog2`). Call only while `table` is current
     /// (a successor of a table that was never current would break the one-migration-
     /// at-a-time rule): if it stops being current before our CAS, it has a successor
     /// already and the CAS fails. Allocates the table; the losing racer frees its own.
     ///
+    /// One allocation per migration: an optional migration (a growth or a shrink) first
+    /// claims the table with a CAS, and a thread that finds it claimed returns at once (the
+    /// table stays usable until the successor is installed: its operation goes on there)
+    /// instead of mapping and prefaulting a successor of its own, only to unmap it when its
+    /// install CAS loses. A `required` caller (its insert found the pool empty, or
+    /// `reserve`) cannot go on without a successor and must not wait for the claimer: it
+    /// allocates its own, and the install CAS picks one (DESIGN.md, section 7).
+    ///
     /// Returns false if the kernel refused the table's memory: the migration is then
     /// skipped (growth and shrinking are optional: the map works on at a higher or lower
-    /// load) unless it is `required` (the table is out of room for an insert), in which
-    /// case the process stops with a message naming the size (DESIGN.md, "Out of memory").
+    /// load) and the claim released for a later operation to try, unless it is `required`,
+    /// in which case the process stops with a message naming the size (DESIGN.md, "Out of
+    /// memory"). Returns true otherwise, also when another thread holds the claim.
     @inline(never) @discardableResult
     func startMigration(of table: Table, required: Bool = false) -> Bool {
         if loadAcquire(table.successor) != 0 { return true }
+        if !required {
+            // Relaxed load, then acq_rel CAS (the shim has no relaxed CAS): the claim orders
+            // nothing; the successor word [U1] publishes the table.
+            if loadRelaxed(table.successorClaim) != 0 { return true }
+            if !compareExchangeAcqRel(table.successorClaim, expected: 0, desired: 1).exchanged { return true }
+        }
         // This operation pays the system calls of a migration (the successor's map and
         // prefault): let it also free what earlier migrations retired, so that few
         // operations pay any (DESIGN.md, "Growth without tail spikes").
         collectRetiredTables()
         let entries = loadRelaxed(entryCount)
-        let log2 = tableLog2(forEntries: entries, atLeast: loadRelaxed(initialLog2))
+        let log2 = successorLog2(ofLog2: table.log2, entries: entries, floor: loadRelaxed(floorLog2))
         // Room for every entry `table` can end up holding, as if each chain were packed
         // three to a bucket: its head buckets, plus the overflow buckets it has handed
         // out or may still hand out to new inserts. (Copies into `table` itself are all
         // done: it is current.) DESIGN.md, "Migration", M5.
         let overflow = max(loadRelaxed(table.poolUsed), table.freshLimit)
         let reserve = table.bucketCount + overflow
-        // Dense: at least one entry per 16 buckets, four per 4 KiB page of buckets.
+        // Dense: at least one entry per 16 buckets, four per 4 KiB of buckets.
         let dense = entries &* 16 >= UInt64(1) << log2
         guard let successor = Table.allocate(log2: log2, copyReserve: reserve, dense: dense) else {
             if required {
@@ -96,6 +122,7 @@ extension Stripe {
                     for: "a table of \(UInt64(1) << log2) buckets (an insert found its table full)")
             }
             _ = fetchAddRelaxed(GlobalWords.skippedMigrations, 1)
+            storeRelaxed(table.successorClaim, 0)  // ours (not required): a later operation retries
             return false
         }
         // [U1] acq_rel CAS: release publishes the successor's header to whoever
@@ -164,11 +191,23 @@ extension Stripe {
     /// stopped before it counts it, and waiting for that count would be waiting for it.
     /// Every bucket was flagged when its `migrateBucket` returned, and a flag is set only
     /// after the chain's copies, which the flag's acquire load made visible here.
+    ///
+    /// It stops as soon as the successor is published (by the count, or by another
+    /// finisher): every bucket is moved then, and scanning on would only load flags. It
+    /// scans from the last bucket down: chunks are claimed upward, so once the cursor is
+    /// spent the buckets still being moved are the last few chunks, and the count that
+    /// publishes usually comes after a handful of buckets instead of a whole table's flags.
     @inline(never) func finishMigration(of table: Table) {
         let successor = loadAcquire(table.successor)  // [U1]
         if successor == 0 { return }
-        for b in 0..<table.bucketCount where migrateBucket(table.bucket(b), of: table, into: successor) {
-            countMigrated(1, of: table, into: successor)
+        var b = table.bucketCount
+        while b > 0 {
+            // [S1] acquire, as every load of the table word.
+            if currentWord != table.publishedWord { return }
+            b -= 1
+            if migrateBucket(table.bucket(b), of: table, into: successor) {
+                countMigrated(1, of: table, into: successor)
+            }
         }
         publish(successor, replacing: table)
     }
@@ -301,8 +340,6 @@ extension Stripe {
 // MARK: - Around every write
 
 extension Stripe {
-    // MARK: Around every write
-
     /// The table word a write starts from, after its share of the stripe's housekeeping:
     /// a chunk of an ongoing migration, and now and then an attempt to free the tables
     /// that migrations retired.
@@ -314,13 +351,19 @@ extension Stripe {
         return word
     }
 
-    /// After an insert that brought the stripe to `entries`: start growing if the
-    /// current table is loaded past its limit, or help finish a migration under way.
+    /// After an insert that brought the stripe to `entries`: if the current table is
+    /// loaded past its limit, start growing (unless another thread is mapping the
+    /// successor: `startMigration`), or, while the migration runs, move a second chunk (a
+    /// table over its load should be left soon), and once every chunk is claimed finish
+    /// the migration (`finishMigration`: from the last bucket, until it is published).
     @inline(__always) func afterInsert(entries: UInt64) {
         let table = current
         // A presized table starts advised against huge pages (it may stay sparse); once
-        // it holds one entry per 16 buckets, most of its 4 KiB pages are touched anyway.
-        if entries == table.bucketCount >> 4 { table.adviseHugePages() }
+        // it holds one entry per 16 buckets, most of its pages are touched anyway.
+        // At or past that count, not at it: an insert that counted itself and then lost
+        // its CAS makes the next insert see one more, so any one count can be skipped.
+        // The flag (1 at once for a table too small for huge pages) makes it one load.
+        if entries >= table.bucketCount >> 4, loadRelaxed(table.hugePagesAdvised) == 0 { table.adviseHugePages() }
         guard exceedsGrowthLoad(entries: entries, log2: table.log2) else { return }
         if loadAcquire(table.successor) == 0 {
             startMigration(of: table)
@@ -333,7 +376,7 @@ extension Stripe {
     /// the stripe's initial size that is now mostly empty.
     @inline(__always) func afterRemove(entries: UInt64) {
         let table = current
-        if underShrinkLoad(entries: entries, log2: table.log2), table.log2 > loadRelaxed(initialLog2),
+        if underShrinkLoad(entries: entries, log2: table.log2), table.log2 > loadRelaxed(floorLog2),
             loadRelaxed(table.successor) == 0
         {
             startMigration(of: table)
@@ -345,20 +388,35 @@ extension Stripe {
 
 extension Stripe {
     /// Makes the stripe's current table at least 2^`log2` buckets and keeps it there: the
-    /// floor (`initialLog2`, which both sizes new tables and stops shrinking) is raised
+    /// floor (`floorLog2`, which both sizes new tables and stops shrinking) is raised
     /// monotonically first, so every migration started afterwards is at least this large.
+    /// It returns only once the current table is that large and has no smaller successor:
+    /// a migration to a smaller table (a shrink that removals started before the floor
+    /// rose) is finished first, and then the stripe grows again.
+    ///
+    /// An insert or removal running concurrently may have read the floor before it rose and
+    /// still install a smaller successor after this returns (sized from the old floor); the
+    /// stripe then holds that table until its next migration, which is a growth to at
+    /// least this size (a table at or below the floor never shrinks).
     /// The caller must be pinned.
     func reserve(log2 target: UInt64) {
-        var floor = loadRelaxed(initialLog2)
+        var floor = loadRelaxed(floorLog2)
         while floor < target {
-            let (raised, seen) = compareExchangeAcqRel(initialLog2, expected: floor, desired: target)
+            let (raised, seen) = compareExchangeAcqRel(floorLog2, expected: floor, desired: target)
             if raised { break }
             floor = seen
         }
         while true {
             let word = currentWord
-            if Table.log2(ofWord: word) >= target { return }
             let table = Table(word: word)
+            if Table.log2(ofWord: word) >= target {
+                // [U1] acquire, as in helpMigration.
+                let successor = loadAcquire(table.successor)
+                if successor == 0 || Table.log2(ofWord: successor) >= target { return }
+                // A smaller successor: finish its migration, then grow from it.
+                finishMigration(of: table)
+                continue
+            }
             // Either a migration is under way (perhaps to a smaller table, started before
             // the floor rose: finish it and look again) or we start one, sized from
             // max(entries, floor) >= target. finishMigration moves every bucket not moved

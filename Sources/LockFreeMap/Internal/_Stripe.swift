@@ -5,7 +5,8 @@
 // every insert and removal, shares no line with the table word every lookup loads):
 //
 //   line 0  [0] current table, published as address | log2 bucket count
-//           [1] unused  [2] log2 of the initial table (the floor for shrinking)
+//           [1] unused  [2] floor log2: the initial table's, raised by reserveCapacity
+//               (no table is made smaller, and none shrinks below it)
 //           [3] migrations completed  [4] head of the retired-table list
 //   line 1  [8] entry counter
 
@@ -14,7 +15,10 @@ struct Stripe {
     let base: AtomicWord
 
     @inline(__always) var tableWord: AtomicWord { base }
-    @inline(__always) var initialLog2: AtomicWord { base + 2 }
+    /// The log2 bucket count below which the stripe's tables never go: set by `init`
+    /// from `minimumCapacity`, raised (never lowered) by `reserveCapacity`. It sizes every
+    /// new table and stops shrinking.
+    @inline(__always) var floorLog2: AtomicWord { base + 2 }
     @inline(__always) var resizeCount: AtomicWord { base + 3 }
     @inline(__always) var retiredHead: AtomicWord { base + 4 }
     @inline(__always) var entryCount: AtomicWord { base + 8 }

@@ -40,10 +40,13 @@
 //                         block, or 0  [7] extension blocks for copies (a list; 0: none)
 //   line 1 (written)      [8] pool buckets used  [9] migration cursor
 //                         [10] migrated bucket count  [11] retire epoch
-//                         [12] retired-list link  [13] huge pages advised (0 / 1)
+//                         [12] retired-list link  [13] successor claim (0 / 1: a
+//                         thread maps the successor: `Stripe.startMigration`)
 //                         [14] free-bucket stack top  [15] its tag (a 16-byte pair)
-//   line 2 (copies)       [16] pool buckets bumped by copies (so that new inserts get
-//                         their fresh limit on top of what a migration copied in)
+//   line 2 (copies, then  [16] pool buckets bumped by copies (so that new inserts get
+//   read-mostly)          their fresh limit on top of what a migration copied in)
+//                         [17] huge pages advised (0 / 1; 1 from the start for a table
+//                         too small for them): loaded by every insert past 1/16
 //
 // Overflow buckets: a bump of [8] in the pool (new inserts up to the fresh limit, copies
 // up to the capacity), or a pop of the free stack, where every bucket a thread took but
@@ -96,7 +99,8 @@ struct Table {
     @inline(__always) var retireEpoch: AtomicWord { base + 11 }
     @inline(__always) var retiredLink: AtomicWord { base + 12 }
     @inline(__always) var extensionHead: AtomicWord { base + 7 }
-    @inline(__always) var hugePagesAdvised: AtomicWord { base + 13 }
+    @inline(__always) var successorClaim: AtomicWord { base + 13 }
+    @inline(__always) var hugePagesAdvised: AtomicWord { base + 17 }
     /// The free-bucket stack: top (a bucket address, 0 = empty) and tag, one 16-byte pair.
     @inline(__always) var freeTop: AtomicWord { base + 14 }
     @inline(__always) var freeTag: AtomicWord { base + 15 }
@@ -161,6 +165,8 @@ struct Table {
         storeRelaxed(t.base + 4, fresh)
         storeRelaxed(t.base + 5, UInt64(together ? bucketBlock + poolBytes : bucketBlock))
         storeRelaxed(t.base + 6, together ? 0 : UInt64(poolBytes))
+        // Nothing to advise below a huge page: the inserts past 1/16 that check see 1.
+        if bucketBlock < PageMemory.hugePageSize { storeRelaxed(t.hugePagesAdvised, 1) }
         if dense {
             t.adviseHugePages()
             // Not yet published: faulting it in here costs this thread one call and no
@@ -180,7 +186,8 @@ struct Table {
     }
 
     /// Offers the bucket array huge pages, once, now that it is dense (DESIGN.md, "Huge
-    /// pages"). A small table's single block is below the huge page size: nothing to do.
+    /// pages"). A small table's single block is below the huge page size: nothing to do
+    /// (its flag is set from the start).
     func adviseHugePages() {
         let blockBytes = Int(loadRelaxed(base + 5))
         guard blockBytes >= PageMemory.hugePageSize, loadRelaxed(hugePagesAdvised) == 0,
