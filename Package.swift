@@ -34,7 +34,7 @@ let package = Package(
         // that its pieces can be unit-tested without timing.
         .target(
             name: "MapBenchCore",
-            dependencies: ["LockFreeMap"],
+            dependencies: ["LockFreeMap", "_LockFreeMapPlatformSupport"],
             path: "Benchmarks/MapBenchCore"
         ),
         .executableTarget(
@@ -42,21 +42,32 @@ let package = Package(
             dependencies: ["MapBenchCore"],
             path: "Benchmarks/map-bench"
         ),
+        // The platform differences the tests and the benchmark share, one spelling each:
+        // starting and joining a pthread, the monotonic clock, resident memory, dlsym's
+        // default handle. A target of its own because MapBenchCore must not depend on test
+        // code. Under Tests/ with the other support target; knows nothing of the map.
+        .target(
+            name: "_LockFreeMapPlatformSupport",
+            path: "Tests/_LockFreeMapPlatformSupport"
+        ),
         // What both test targets share: the environment knobs (seed, LONG, sanitizer flags),
         // the seeded generator, OS threads, the start barrier, per-thread result slots.
-        // No dependency: it knows nothing of the map.
+        // It knows nothing of the map.
         .target(
             name: "_LockFreeMapTestSupport",
+            dependencies: ["_LockFreeMapPlatformSupport"],
             path: "Tests/_LockFreeMapTestSupport"
         ),
         .testTarget(
             name: "LockFreeMapTests",
-            dependencies: ["LockFreeMap", "_LockFreeMapShims", "_LockFreeMapTestSupport"],
+            dependencies: [
+                "LockFreeMap", "_LockFreeMapShims", "_LockFreeMapPlatformSupport", "_LockFreeMapTestSupport",
+            ],
             path: "Tests/LockFreeMapTests"
         ),
         .testTarget(
             name: "MapBenchTests",
-            dependencies: ["MapBenchCore", "_LockFreeMapTestSupport"],
+            dependencies: ["MapBenchCore", "_LockFreeMapPlatformSupport", "_LockFreeMapTestSupport"],
             path: "Tests/MapBenchTests"
         ),
     ],

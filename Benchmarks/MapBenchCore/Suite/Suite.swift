@@ -48,7 +48,7 @@ final class Suite {
     static func machine() -> String {
         #if canImport(Darwin)
         // No /proc: the CPU's name and the load average from sysctl and getloadavg.
-        let model = DarwinTask.cpuBrand() ?? "unknown CPU"
+        let model = DarwinHost.cpuBrand() ?? "unknown CPU"
         var loads = [Double](repeating: 0, count: 3)
         let load = getloadavg(&loads, 3) == 3 ? loads.map { String(format: "%.2f", $0) }.joined(separator: " ") : "?"
         #else

@@ -1,4 +1,5 @@
 import LockFreeMap
+import _LockFreeMapPlatformSupport
 import _LockFreeMapTestSupport
 
 /// The churn workload of the memory test and the verdict on its resident-memory curve. It runs
@@ -73,7 +74,7 @@ enum ChurnMemoryProbe {
                         }
                     }
                     if writer == 0, step % sampleEvery == sampleEvery - 1 {
-                        taken.append(StressResidentMemory.bytes() ?? 0)
+                        taken.append(ResidentMemory.bytes() ?? 0)
                     }
                 }
                 writersDone[0].pointee.wrappingAdd(1, ordering: .releasing)

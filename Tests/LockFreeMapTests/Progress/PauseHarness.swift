@@ -1,3 +1,4 @@
+import _LockFreeMapPlatformSupport
 import _LockFreeMapTestSupport
 
 #if canImport(Glibc)
@@ -257,9 +258,7 @@ enum PauseHarness {
 
     /// Monotonic time in nanoseconds.
     static func now() -> Int {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return time.tv_sec * 1_000_000_000 + time.tv_nsec
+        Int(truncatingIfNeeded: MonotonicClock.nanoseconds())
     }
 
     /// Sleeps the calling thread (a plain `nanosleep`; resumes after a signal interrupts it).

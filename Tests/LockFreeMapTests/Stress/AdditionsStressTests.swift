@@ -1,6 +1,7 @@
 @_spi(Testing) import LockFreeMap
 import Synchronization
 import Testing
+import _LockFreeMapPlatformSupport
 import _LockFreeMapTestSupport
 
 // Concurrent stress of the version 2 additions: removeAll(where:) against writers changing
@@ -301,9 +302,9 @@ extension StressSuite.Invariants {
             if concurrent {
                 // Resume while the growth runs: a slow walk, yielding now and then.
                 take(Int.max, yieldingEvery: 16)
-                pthread_join(grower, nil)
+                PlatformThread.join(grower)
             } else {
-                pthread_join(grower, nil)
+                PlatformThread.join(grower)
                 #expect(map.statistics.bucketCount > bucketsBefore * 8, "the map did not grow much")
                 take(Int.max)
             }

@@ -16,6 +16,7 @@
 //   so recording adds no happens-before edge that could hide a data race from TSan.
 import Foundation
 import Synchronization
+import _LockFreeMapPlatformSupport
 
 /// One completed operation of a concurrent history.
 struct RecordedOperation: Hashable, Sendable {
@@ -29,16 +30,6 @@ struct RecordedOperation: Hashable, Sendable {
     var invocation: UInt64
     /// Clock reading taken after the return; always >= invocation.
     var response: UInt64
-}
-
-/// The clock all recorders share.
-enum MonotonicClock {
-    /// Nanoseconds of CLOCK_MONOTONIC: system-wide and never decreasing, on any core.
-    static func nanoseconds() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
-    }
 }
 
 /// Records the operations of one thread. Not shared: each thread owns its own.

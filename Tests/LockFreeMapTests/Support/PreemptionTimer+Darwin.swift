@@ -3,6 +3,7 @@
 // until stopped. Same signal and handler as on Linux (PreemptionTimer.swift).
 #if canImport(Darwin)
 import Darwin
+import _LockFreeMapPlatformSupport
 import _LockFreeMapTestSupport
 import Synchronization
 
@@ -29,7 +30,7 @@ struct PreemptionTimer: ~Copyable {
         unblockPreemptionSignal()
         ticker = Ticker(target: pthread_self(), intervalMicroseconds: intervalMicroseconds)
         let (thread, status) = PlatformThread.create(Unmanaged.passRetained(ticker).toOpaque()) { raw in
-            let ticker = Unmanaged<Ticker>.fromOpaque(raw!).takeRetainedValue()
+            let ticker = Unmanaged<Ticker>.fromOpaque(PlatformThread.context(raw)).takeRetainedValue()
             let interval = ticker.intervalMicroseconds
             while !ticker.stopRequested.load(ordering: .acquiring) {
                 var request = timespec(tv_sec: interval / 1_000_000, tv_nsec: (interval % 1_000_000) * 1_000)
