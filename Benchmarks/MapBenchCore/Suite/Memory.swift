@@ -34,11 +34,18 @@ enum MemoryProbe {
         switch map {
         case .lockfree: keepAlive = filled(LockFreeAdapter.self, indices)
         case .lockfreePresized: keepAlive = filled(PresizedLockFreeAdapter.self, indices)
-        case .mutex: keepAlive = filled(MutexAdapter.self, indices)
-        case .sharded: keepAlive = filled(ShardedAdapter.self, indices)
         case .rwlock: keepAlive = filled(RWLockAdapter.self, indices)
-        case .readmostly: keepAlive = filled(ReadMostlyAdapter.self, indices)
-        case .snapshot: keepAlive = filled(SnapshotAdapter.self, indices)
+        case .mutex, .sharded, .readmostly, .snapshot:
+            // The parent runs no child for these where Synchronization is missing.
+            guard #available(macOS 15, iOS 18, tvOS 18, visionOS 2, *) else {
+                preconditionFailure("\(map.rawValue) needs Synchronization (macOS 15, iOS 18)")
+            }
+            switch map {
+            case .mutex: keepAlive = filled(MutexAdapter.self, indices)
+            case .sharded: keepAlive = filled(ShardedAdapter.self, indices)
+            case .readmostly: keepAlive = filled(ReadMostlyAdapter.self, indices)
+            default: keepAlive = filled(SnapshotAdapter.self, indices)
+            }
         case .dictionary: keepAlive = filled(DictionaryAdapter.self, indices)
         case .actor:
             let actor = ActorMap()

@@ -80,6 +80,7 @@ struct MembarrierFailureTests {
     /// The switch while readers and writers run: pins in flight when it happens, frees
     /// before and after it. Every read stays exact (in quarantine mode an early free would
     /// fault), and the map's contents are exact at the end.
+    @available(macOS 15, iOS 18, tvOS 18, visionOS 2, *)
     @Test func switchUnderLoadKeepsEveryResult() async {
         await #expect(processExitsWith: .success) {
             let map = LockFreeInt64Map()

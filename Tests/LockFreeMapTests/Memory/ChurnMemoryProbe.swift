@@ -77,7 +77,7 @@ enum ChurnMemoryProbe {
                         taken.append(ResidentMemory.bytes() ?? 0)
                     }
                 }
-                writersDone[0].pointee.wrappingAdd(1, ordering: .releasing)
+                writersDone[0].wrappingAdd(1, ordering: .releasing)
                 if writer == 0 { samples[0] = taken }
                 failures[writer] = found
             }
@@ -87,7 +87,7 @@ enum ChurnMemoryProbe {
         bodies.append {
             var random = SeededRandom(seed: TestKnobs.seed)
             var lookups = 0
-            while writersDone[0].pointee.load(ordering: .acquiring) < plan.writerCount {
+            while writersDone[0].load(ordering: .acquiring) < plan.writerCount {
                 _ = map[Int64(random.index(below: plan.stepsPerWriter * plan.writerCount))]
                 lookups += 1
             }

@@ -1,5 +1,4 @@
 @_spi(Testing) import LockFreeMap
-import Synchronization
 import Testing
 import _LockFreeMapPlatformSupport
 import _LockFreeMapTestSupport
@@ -21,8 +20,8 @@ import Darwin
 /// exists for (predicate saw v, the entry changed, the removal must fail) on every
 /// announced key instead of leaving it to chance.
 final class SweepMailbox: Sendable {
-    let announced = Atomic<Int>(-1)
-    let acknowledged = Atomic<Int>(-1)
+    let announced = AtomicWord(-1)
+    let acknowledged = AtomicWord(-1)
 }
 
 extension StressSuite.Invariants {

@@ -5,7 +5,6 @@
 import Darwin
 import _LockFreeMapPlatformSupport
 import _LockFreeMapTestSupport
-import Synchronization
 
 /// A periodic "yield now" signal aimed at the thread that started it.
 struct PreemptionTimer: ~Copyable {
@@ -13,7 +12,7 @@ struct PreemptionTimer: ~Copyable {
     private final class Ticker: @unchecked Sendable {
         let target: pthread_t  // written once, before the timer thread starts
         let intervalMicroseconds: Int
-        let stopRequested = Atomic<Bool>(false)
+        let stopRequested = AtomicWord(0)  // 1: stop
         init(target: pthread_t, intervalMicroseconds: Int) {
             self.target = target
             self.intervalMicroseconds = intervalMicroseconds
@@ -32,10 +31,10 @@ struct PreemptionTimer: ~Copyable {
         let (thread, status) = PlatformThread.create(Unmanaged.passRetained(ticker).toOpaque()) { raw in
             let ticker = Unmanaged<Ticker>.fromOpaque(PlatformThread.context(raw)).takeRetainedValue()
             let interval = ticker.intervalMicroseconds
-            while !ticker.stopRequested.load(ordering: .acquiring) {
+            while ticker.stopRequested.load(ordering: .acquiring) == 0 {
                 var request = timespec(tv_sec: interval / 1_000_000, tv_nsec: (interval % 1_000_000) * 1_000)
                 nanosleep(&request, nil)
-                if ticker.stopRequested.load(ordering: .acquiring) { break }
+                if ticker.stopRequested.load(ordering: .acquiring) != 0 { break }
                 pthread_kill(ticker.target, SIGURG)
             }
             return nil
@@ -49,7 +48,7 @@ struct PreemptionTimer: ~Copyable {
     consuming func stop() {}
 
     deinit {
-        ticker.stopRequested.store(true, ordering: .releasing)
+        ticker.stopRequested.store(1, ordering: .releasing)
         pthread_join(thread, nil)
     }
 }
