@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Compiles every target for arm64-apple-macos15.0 and arm64-apple-ios18.0 with
+# ../shared/darwin-check (the toolchain's swiftc and clang against a stand-in SDK: Apple's
+# macOS 14.2 C headers and Darwin overlay, this toolchain's standard library retargeted).
+# Fails on any error or warning. It is not a Mac build and runs nothing (README.md,
+# "Platforms"; ../shared/darwin-check/README.md says how far to trust it).
+#
+# The stand-in SDK is set up once per machine from two public inputs that CI machines cannot
+# fetch; where it is missing this says so plainly and exits 0.
+# Env: W (default /tmp/darwin-check), where make-sdk.sh put sdk/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CHECK=../shared/darwin-check/check.sh
+W=${W:-/tmp/darwin-check}
+if [[ ! -x $CHECK || ! -f $W/sdk/MacOSX-fake.sdk/SDKSettings.json || ! -f $W/sdk/iPhoneOS-fake.sdk/SDKSettings.json ]]; then
+    echo "darwin-check: SKIPPED (stand-in SDK not set up on this machine: see ../shared/darwin-check/README.md)"
+    exit 0
+fi
+status=0
+for platform in macos ios; do
+    out=$(W=$W "$CHECK" . "$platform" 2>&1) || status=1
+    printf '%s\n' "$out"
+    # check.sh fails only on errors; a warning fails here too.
+    if ! grep -q '^darwin-check: 0 error(s), 0 warning(s)' <<<"$out"; then status=1; fi
+done
+exit $status
