@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 CHECK=$(cd ../shared/arm64-check 2>/dev/null && pwd)/check.sh
 W=${W:-/tmp/arm64-check}
 skip() { echo "arm64-check: SKIPPED ($*)"; exit 0; }
-[[ ${LOCKFREEMAP_ARM64:-0} == 1 ]] || skip "set LOCKFREEMAP_ARM64=1 to run it: about 8 minutes, see .ci/arm64-check.sh"
+[[ ${LOCKFREEMAP_ARM64:-0} == 1 ]] || skip "set LOCKFREEMAP_ARM64=1 to run it: about 10 minutes, see .ci/arm64-check.sh"
 [[ -x $CHECK ]] || skip "../shared/arm64-check is not on this machine"
 [[ $(id -u) == 0 ]] || skip "it needs root (chroot, binfmt)"
 if [[ ! -x $W/amd64root/usr/libexec/swift/bin/swift || ! -d $W/arm64sysroot/usr/libexec/swift ]]; then
