@@ -57,11 +57,16 @@ import _LockFreeMapTestSupport
         switch kind {
         case .lockfree: body(LockFreeAdapter.self)
         case .lockfreePresized: body(PresizedLockFreeAdapter.self)
-        case .mutex: body(MutexAdapter.self)
-        case .sharded: body(ShardedAdapter.self)
         case .rwlock: body(RWLockAdapter.self)
-        case .readmostly: body(ReadMostlyAdapter.self)
-        case .snapshot: body(SnapshotAdapter.self)
+        case .mutex, .sharded, .readmostly, .snapshot:
+            // Synchronization's baselines: not on macOS 13-14 / iOS 16-17 (`MapKind.isAvailable`).
+            guard #available(macOS 15, iOS 18, tvOS 18, visionOS 2, *) else { return }
+            switch kind {
+            case .mutex: body(MutexAdapter.self)
+            case .sharded: body(ShardedAdapter.self)
+            case .readmostly: body(ReadMostlyAdapter.self)
+            default: body(SnapshotAdapter.self)
+            }
         case .dictionary: body(DictionaryAdapter.self)
         case .actor: Issue.record("the actor has its own tests")
         }
@@ -113,12 +118,14 @@ import _LockFreeMapTestSupport
         }
     }
 
+    @available(macOS 15, iOS 18, tvOS 18, visionOS 2, *)
     @Test func dictionaryIsSingleThreadOnly() {
         #expect(DictionaryAdapter.maxThreads == 1)
         #expect(MapKind.dictionary.maxThreads == 1)
         #expect(MutexAdapter.maxThreads > 2)
     }
 
+    @available(macOS 15, iOS 18, tvOS 18, visionOS 2, *)
     @Test func snapshotSkipsWriteMixesOnlyAboveItsLimit() {
         #expect(SnapshotAdapter.skipReason(mix: .read, keys: 10_000_000) == nil)
         #expect(SnapshotAdapter.skipReason(mix: .mixed50, keys: 10_000) == nil)
@@ -171,6 +178,7 @@ import _LockFreeMapTestSupport
 }
 
 /// Counts live instances, to watch the epoch reclaimer free what it was given.
+@available(macOS 15, iOS 18, tvOS 18, visionOS 2, *)
 final class Tracked: @unchecked Sendable {
     static let live = Atomic<Int>(0)
     init() { Self.live.wrappingAdd(1, ordering: .relaxed) }
@@ -178,6 +186,7 @@ final class Tracked: @unchecked Sendable {
 }
 
 /// A second counter, so that one test's leftovers being freed cannot move the other's count.
+@available(macOS 15, iOS 18, tvOS 18, visionOS 2, *)
 final class TrackedWhilePinned: @unchecked Sendable {
     static let live = Atomic<Int>(0)
     init() { Self.live.wrappingAdd(1, ordering: .relaxed) }
@@ -187,6 +196,7 @@ final class TrackedWhilePinned: @unchecked Sendable {
 @Suite(.serialized) struct EpochReclaimerTests {
     /// Retired objects are freed while the program runs, not piled up: with no reader pinned
     /// for long, at most a few collection batches stay alive.
+    @available(macOS 15, iOS 18, tvOS 18, visionOS 2, *)
     @Test func retiredObjectsAreFreedAndBounded() {
         let reclaimer = EpochReclaimer.shared
         let before = Tracked.live.load(ordering: .relaxed)
@@ -203,6 +213,7 @@ final class TrackedWhilePinned: @unchecked Sendable {
     }
 
     /// An object retired while another thread is pinned survives until that thread unpins.
+    @available(macOS 15, iOS 18, tvOS 18, visionOS 2, *)
     @Test func pinnedReaderKeepsRetiredObjectsAlive() {
         let reclaimer = EpochReclaimer.shared
         let pinned = Atomic<Bool>(false)

@@ -38,7 +38,7 @@ import Testing
         #expect(row.hasPrefix("lockfree"))
         #expect(row.contains("12.346"))
         // Right-aligned numeric columns end where their headers end.
-        let headerEnd = header.range(of: "p999_ns")!.upperBound
+        let headerEnd = header.firstRange(of: "p999_ns")!.upperBound
         #expect(header.distance(from: header.startIndex, to: headerEnd) == row.count)
     }
 

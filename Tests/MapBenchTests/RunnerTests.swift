@@ -62,6 +62,7 @@ import Testing
         #expect(rw.valueSum(b, keys: 1000) &- beforeB == runB.operations)
     }
 
+    @available(macOS 15, iOS 18, tvOS 18, visionOS 2, *)
     @Test func churnRunsOnTwiceTheKeys() {
         let runner = ThreadedRunner()
         let driver = SyncDriver<ReadMostlyAdapter>(runner: runner)
@@ -75,6 +76,7 @@ import Testing
         #expect(present == driver.count(map))
     }
 
+    @available(macOS 15, iOS 18, tvOS 18, visionOS 2, *)
     @Test(arguments: [1, 2, 3])
     func buildInsertsEveryKeyOnce(threads: Int) {
         let runner = ThreadedRunner()

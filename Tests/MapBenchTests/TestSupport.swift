@@ -1,3 +1,6 @@
+import _LockFreeMapPlatformSupport
+import _LockFreeMapTestSupport
+
 @testable import MapBenchCore
 
 #if canImport(Glibc)
@@ -12,12 +15,7 @@ import Darwin
 func sched_yieldShim() { _ = sched_yield() }
 
 /// Whether this process runs under ThreadSanitizer (its runtime is linked in).
-/// (glibc's RTLD_DEFAULT is a null handle, which Swift does not import; Darwin's is -2.)
-#if canImport(Darwin)
-let underThreadSanitizer = dlsym(RTLD_DEFAULT, "__tsan_init") != nil
-#else
-let underThreadSanitizer = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__tsan_init") != nil
-#endif
+let underThreadSanitizer = TestKnobs.isThreadSanitizer
 
 /// Maps whose state is guarded by `Synchronization.Mutex`. ThreadSanitizer cannot see that
 /// lock (the futex code is in the uninstrumented Synchronization library) and reports every

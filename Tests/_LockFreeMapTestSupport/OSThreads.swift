@@ -2,6 +2,8 @@
 // cooperative pool (two threads on this machine), so that a test never blocks the pool and
 // the scheduler can preempt a thread anywhere inside a map operation. An async test awaits
 // their end with `onOSThread`, which suspends the task instead of blocking a pool thread.
+import _LockFreeMapPlatformSupport
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -48,8 +50,7 @@ package final class OSThreads {
     package func join(at index: Int) {
         precondition(!joined[index], "thread \(index) joined twice")
         joined[index] = true
-        let status = pthread_join(handles[index], nil)
-        precondition(status == 0, "pthread_join failed: \(status)")
+        PlatformThread.join(handles[index])
     }
 
     /// Waits for every thread of the group not joined yet to end.
@@ -75,7 +76,7 @@ package final class OSThreads {
     package static func spawn(_ body: @escaping @Sendable () -> Void) -> pthread_t {
         let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
         let (handle, status) = PlatformThread.create(box) { raw in
-            let box = Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue()
+            let box = Unmanaged<ThreadBody>.fromOpaque(PlatformThread.context(raw)).takeRetainedValue()
             box.body()
             return nil
         }

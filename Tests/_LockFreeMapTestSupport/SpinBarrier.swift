@@ -1,4 +1,4 @@
-import Synchronization
+import _LockFreeMapPlatformSupport
 
 // SpinBarrier: a reusable barrier that releases its parties at nearly the same instant when
 // cores are free (so that the operations of a round really overlap), and that stops burning
@@ -34,8 +34,8 @@ import Darwin
 /// are only used through their thread-safe pthread functions.
 package final class SpinBarrier: @unchecked Sendable {
     private let parties: Int
-    private let arrived = Atomic<Int>(0)
-    private let generation = Atomic<Int>(0)
+    private let arrived = AtomicWord(0)
+    private let generation = AtomicWord(0)
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let condition: UnsafeMutablePointer<pthread_cond_t>
 

@@ -5,14 +5,16 @@
 //                             seed (decimal, or hexadecimal with 0x). Unset: a fresh random seed
 //                             per run. The thread interleaving itself cannot be replayed.
 //   LOCKFREEMAP_LONG=1        long versions (minutes instead of seconds).
-//   LOCKFREEMAP_TSAN=1, LOCKFREEMAP_ASAN=1, LOCKFREEMAP_VALGRIND=1
-//                             set by CI and the scripts for sanitizer and valgrind runs: stress
-//                             iteration counts shrink, and tests that measure resident memory or
-//                             need precise signal timing are skipped.
+//   LOCKFREEMAP_VALGRIND=1    set by .ci/valgrind.sh: stress iteration counts shrink, and
+//                             tests that measure resident memory are skipped. The sanitizers
+//                             need no variable: `isThreadSanitizer` and `isAddressSanitizer`
+//                             see their runtimes in the process, with the same effects.
 //
 // A flag is on when its variable is set to anything but "" or "0". The first read of the seed
 // prints the replay line once per process; every failure message of a randomized test also
 // contains `TestKnobs.replayHint`, so a red run always says how to replay it.
+import _LockFreeMapPlatformSupport
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -42,10 +44,13 @@ package enum TestKnobs {
 
     /// Whether `LOCKFREEMAP_LONG=1` asked for the long versions.
     package static let isLong = flag("LOCKFREEMAP_LONG")
-    /// Whether the run is under ThreadSanitizer (CI sets `LOCKFREEMAP_TSAN=1`).
-    package static let isThreadSanitizer = flag("LOCKFREEMAP_TSAN")
-    /// Whether the run is under AddressSanitizer (CI sets `LOCKFREEMAP_ASAN=1`).
-    package static let isAddressSanitizer = flag("LOCKFREEMAP_ASAN")
+    /// Whether the process runs under ThreadSanitizer: its runtime is loaded (`__tsan_init`
+    /// is defined). The tests' one answer; the library asks the question of its C object
+    /// instead (`_lfm_built_with_tsan`), which agrees for any build of the whole package
+    /// with `--sanitize=thread`.
+    package static let isThreadSanitizer = DynamicSymbol.address(of: "__tsan_init") != nil
+    /// Whether the process runs under AddressSanitizer: its runtime is loaded (`__asan_init`).
+    package static let isAddressSanitizer = DynamicSymbol.address(of: "__asan_init") != nil
     /// Whether the run is under valgrind (`.ci/valgrind.sh` sets `LOCKFREEMAP_VALGRIND=1`).
     package static let isValgrind = flag("LOCKFREEMAP_VALGRIND")
 

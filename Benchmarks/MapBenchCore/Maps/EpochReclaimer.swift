@@ -35,6 +35,7 @@ import Darwin
 /// one load; readers never write a shared line. Writers scan the slots every 64 retirements.
 /// Readers are wait-free; reclamation can be delayed (not blocked) by a thread that stays
 /// pinned, which the benchmark's threads never do for long.
+@available(macOS 15, iOS 18, tvOS 18, visionOS 2, *)
 final class EpochReclaimer: @unchecked Sendable {
     // Safety: slots are atomics in manually allocated memory; each ThreadState is touched
     // only by its own thread (and by the thread-exit destructor, on that same thread);

@@ -30,4 +30,17 @@ enum MapKind: String, CaseIterable, Sendable, Codable {
 
     /// Most threads that may use one instance (the unsynchronized Dictionary: 1).
     var maxThreads: Int { self == .dictionary ? 1 : Int.max }
+
+    /// Whether this process can run the map. The baselines built on Synchronization's Mutex
+    /// and Atomic (`mutex`, `sharded`, `readmostly`, `snapshot`) need macOS 15 / iOS 18;
+    /// the others run at the package's floor (Package.swift). Always true on Linux.
+    var isAvailable: Bool {
+        switch self {
+        case .mutex, .sharded, .readmostly, .snapshot:
+            if #available(macOS 15, iOS 18, tvOS 18, visionOS 2, *) { return true }
+            return false
+        case .lockfree, .lockfreePresized, .rwlock, .actor, .dictionary:
+            return true
+        }
+    }
 }

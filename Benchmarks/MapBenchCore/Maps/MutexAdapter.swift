@@ -2,6 +2,7 @@ import Synchronization
 
 /// `mutex`: `Mutex<[Int64: Int64]>`, the example of SE-0433 and what most Swift code uses
 /// today. Every operation, reads included, takes the one lock.
+@available(macOS 15, iOS 18, tvOS 18, visionOS 2, *)
 final class MutexAdapter: BenchMap {
     private let storage = Mutex<[Int64: Int64]>([:])
 

@@ -19,6 +19,7 @@ import Synchronization
 /// are kept for the map's lifetime and freed in deinit: an entry can be reachable from an
 /// old `read` box long after it left `dirty`, and tracking that is not what this baseline is
 /// about. A churn cell thus grows by 8 bytes per entry that gets expunged and re-created.
+@available(macOS 15, iOS 18, tvOS 18, visionOS 2, *)
 final class ReadMostlyAdapter: BenchMap, @unchecked Sendable {
     // Safety: `dirty`, `misses` and the entry list are only touched under `locked`; `read`
     // boxes are immutable once published and replaced only under `locked`; entry words are

@@ -3,6 +3,7 @@ import Synchronization
 /// `sharded`: 64 `Mutex<[Int64: Int64]>` shards, each on its own pair of cache lines; the
 /// shard is the top 6 bits of fmix64(key), as in the peers' `absl_shard64` (which uses
 /// shared mutexes; ours are plain mutexes, since `Mutex` has no shared mode).
+@available(macOS 15, iOS 18, tvOS 18, visionOS 2, *)
 final class ShardedAdapter: BenchMap, @unchecked Sendable {
     // Safety: each shard's dictionary is only reached through its own Mutex; the shard
     // array is written in init and freed in deinit only.

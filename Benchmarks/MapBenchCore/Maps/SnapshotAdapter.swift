@@ -13,6 +13,7 @@ import Synchronization
 ///
 /// Writes cost O(K) by design, so the suite runs the write mixes only up to
 /// `maxKeysForWrites` keys, and prefills in one step (`prefill`).
+@available(macOS 15, iOS 18, tvOS 18, visionOS 2, *)
 final class SnapshotAdapter: BenchMap, @unchecked Sendable {
     // Safety: `head` always holds +1 on the current box; boxes are immutable once published;
     // replaced boxes are released only through the epoch reclaimer.

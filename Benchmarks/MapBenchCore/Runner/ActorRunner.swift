@@ -1,5 +1,5 @@
 import Dispatch
-import Synchronization
+import _LockFreeMapPlatformSupport
 
 /// The key source of an actor worker: the async path dispatches on it at run time (an actor
 /// hop costs far more than the branch), while the synchronous maps keep their specialized loop.
@@ -68,8 +68,8 @@ func actorTimedWorker(
     var operations: UInt64 = 0
     control.ready.wrappingAdd(1, ordering: .releasing)
     // Task.yield, not sched_yield: more tasks than pool threads must still all get to start.
-    while !control.go.load(ordering: .acquiring) { await Task.yield() }
-    while !control.stop.load(ordering: .relaxed) {
+    while control.go.load(ordering: .acquiring) == 0 { await Task.yield() }
+    while control.stop.load(ordering: .relaxed) == 0 {
         for _ in 0..<63 {
             await actorOperation(map, mix, &keys, &generator, &tally)
         }
@@ -92,7 +92,7 @@ func actorBuildWorker(_ map: ActorMap, range: Range<UInt64>, control: RunControl
     samples.count = 0
     var misses: UInt64 = 0
     control.ready.wrappingAdd(1, ordering: .releasing)
-    while !control.go.load(ordering: .acquiring) { await Task.yield() }
+    while control.go.load(ordering: .acquiring) == 0 { await Task.yield() }
     var n: UInt64 = 0
     for i in range {
         let key = benchKey(i)
@@ -141,7 +141,7 @@ extension ThreadedRunner {
         }
         let start = control.startWhenReady(workers: threads)
         sleepSeconds(seconds)
-        control.stop.store(true, ordering: .relaxed)
+        control.stop.store(1, ordering: .relaxed)
         for _ in 0..<threads { finished.wait() }
         return finish(used, start: start)
     }

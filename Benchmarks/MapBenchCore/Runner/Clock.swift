@@ -1,3 +1,5 @@
+import _LockFreeMapPlatformSupport
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -9,9 +11,7 @@ import Darwin
 /// `clock_gettime(CLOCK_MONOTONIC)` in nanoseconds: the clock of the peers' timed samples.
 @inline(__always)
 func monotonicNanoseconds() -> UInt64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
+    MonotonicClock.nanoseconds()
 }
 
 /// Sleeps the calling thread for `seconds`, resuming after interruptions.

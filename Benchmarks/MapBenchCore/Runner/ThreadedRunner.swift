@@ -1,4 +1,4 @@
-import Synchronization
+import _LockFreeMapPlatformSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -8,14 +8,17 @@ import Musl
 import Darwin
 #endif
 
-/// The start and stop flags of one cell (docs/WORKLOADS.md "Threads and timing").
+/// The start and stop flags of one cell (docs/WORKLOADS.md "Threads and timing"). Atomic
+/// words over the package's C shim, not Synchronization's `Atomic`, so that the runner works
+/// at the package's floor (macOS 13, iOS 16).
 final class RunControl: Sendable {
     /// Workers that are ready to start.
-    let ready = Atomic<Int>(0)
-    /// Raised once, by the main thread, to start all workers together.
-    let go = Atomic<Bool>(false)
-    /// Raised by the main thread after the cell time; workers check it every 64 operations.
-    let stop = Atomic<Bool>(false)
+    let ready = AtomicWord(0)
+    /// Raised once (to 1), by the main thread, to start all workers together.
+    let go = AtomicWord(0)
+    /// Raised (to 1) by the main thread after the cell time; workers check it every 64
+    /// operations.
+    let stop = AtomicWord(0)
 
     /// Fresh flags.
     init() {}
@@ -24,7 +27,7 @@ final class RunControl: Sendable {
     /// while waiting: on 2 cores, a spinning worker could keep the main thread from raising it.
     func arriveAndWaitForStart() {
         ready.wrappingAdd(1, ordering: .releasing)
-        while !go.load(ordering: .acquiring) { sched_yield() }
+        while go.load(ordering: .acquiring) == 0 { sched_yield() }
     }
 
     /// Called by the main thread: wait until `workers` are ready, then start them; returns
@@ -32,7 +35,7 @@ final class RunControl: Sendable {
     func startWhenReady(workers: Int) -> UInt64 {
         while ready.load(ordering: .acquiring) < workers { sched_yield() }
         let start = monotonicNanoseconds()
-        go.store(true, ordering: .releasing)
+        go.store(1, ordering: .releasing)
         return start
     }
 }
@@ -52,7 +55,7 @@ func timedWorker<M: BenchMap, K: MixKernel, S: KeySource>(
     samples.count = 0
     var operations: UInt64 = 0
     control.arriveAndWaitForStart()
-    while !control.stop.load(ordering: .relaxed) {
+    while control.stop.load(ordering: .relaxed) == 0 {
         for _ in 0..<(64 / K.operationsPerRun - 1) {
             K.run(map, &keys, &generator, &tally)
         }
@@ -160,7 +163,7 @@ final class ThreadedRunner {
         }
         let start = control.startWhenReady(workers: threads)
         sleepSeconds(seconds)
-        control.stop.store(true, ordering: .relaxed)
+        control.stop.store(1, ordering: .relaxed)
         for handle in handles { joinThread(handle) }
         return finish(used, start: start)
     }
@@ -199,7 +202,7 @@ final class ThreadedRunner {
 /// Keeps a value observable so that the reads that produced it are not optimized away.
 @inline(never)
 func blackHole(_ value: Int64) {
-    blackHoleSink.store(value, ordering: .relaxed)
+    blackHoleSink.store(Int(value), ordering: .relaxed)
 }
 
-private let blackHoleSink = Atomic<Int64>(0)
+private let blackHoleSink = AtomicWord(0)

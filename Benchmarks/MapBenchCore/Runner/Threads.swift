@@ -1,3 +1,5 @@
+import _LockFreeMapPlatformSupport
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -14,31 +16,17 @@ func startThread(_ body: @escaping @Sendable () -> Void) -> pthread_t {
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }
     }
     let context = Unmanaged.passRetained(Start(body)).toOpaque()
-    // `pthread_t` is an integer on Linux, a non-null pointer on Darwin, where pthread_create
-    // fills a `pthread_t?` (<pthread.h>: `pthread_t _Nullable * _Nonnull`).
-    #if canImport(Darwin)
-    var created: pthread_t?
-    #else
-    var created = pthread_t()
-    #endif
-    let rc = pthread_create(
-        &created, nil,
-        { raw in
-            Unmanaged<Start>.fromOpaque(raw!).takeRetainedValue().body()
-            return nil
-        }, context)
-    precondition(rc == 0, "pthread_create failed: \(rc)")
-    #if canImport(Darwin)
-    return created!
-    #else
-    return created
-    #endif
+    let (thread, status) = PlatformThread.create(context) { raw in
+        Unmanaged<Start>.fromOpaque(PlatformThread.context(raw)).takeRetainedValue().body()
+        return nil
+    }
+    precondition(status == 0, "pthread_create failed: \(status)")
+    return thread
 }
 
 /// Waits for a thread started by `startThread`.
 func joinThread(_ thread: pthread_t) {
-    let rc = pthread_join(thread, nil)
-    precondition(rc == 0, "pthread_join failed: \(rc)")
+    PlatformThread.join(thread)
 }
 
 /// Number of online CPUs (the default thread counts are 1 ... this).

@@ -1,26 +1,15 @@
-// What Linux reads from /proc, on Darwin: the task's resident and peak resident size
-// (task_info), this executable's path (_NSGetExecutablePath) and the CPU's name (sysctl).
+// What Linux reads from /proc, on Darwin: this executable's path (_NSGetExecutablePath) and
+// the CPU's name (sysctl). Resident memory is ResidentMemory's (_LockFreeMapPlatformSupport).
 #if canImport(Darwin)
 import Darwin
+// _NSGetExecutablePath is declared in <mach-o/dyld.h>, module MachO. Whether Darwin
+// re-exports MachO depends on the SDK's module maps: importing it when it exists compiles
+// either way.
+#if canImport(MachO)
+import MachO
+#endif
 
-enum DarwinTask {
-    /// mach_task_basic_info of this task, or nil if task_info fails.
-    /// (<mach/task.h>: `kern_return_t task_info(task_name_t, task_flavor_t, task_info_t,
-    /// mach_msg_type_number_t *)`; <mach/task_info.h>: MACH_TASK_BASIC_INFO,
-    /// MACH_TASK_BASIC_INFO_COUNT = sizeof(mach_task_basic_info_data_t) / sizeof(natural_t).)
-    static func basicInfo() -> (residentBytes: Int, peakResidentBytes: Int)? {
-        var info = mach_task_basic_info()
-        var count = mach_msg_type_number_t(
-            MemoryLayout<mach_task_basic_info_data_t>.size / MemoryLayout<natural_t>.size)
-        let status = withUnsafeMutablePointer(to: &info) { pointer in
-            pointer.withMemoryRebound(to: integer_t.self, capacity: Int(count)) { words in
-                task_info(mach_task_self_, task_flavor_t(MACH_TASK_BASIC_INFO), words, &count)
-            }
-        }
-        guard status == KERN_SUCCESS else { return nil }
-        return (Int(info.resident_size), Int(info.resident_size_max))
-    }
-
+enum DarwinHost {
     /// This executable's path. (<mach-o/dyld.h>: `int _NSGetExecutablePath(char *buf,
     /// uint32_t *bufsize)`, 0 on success, -1 and the needed size when the buffer is short.)
     static func executablePath() -> String? {

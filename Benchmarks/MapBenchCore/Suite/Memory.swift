@@ -1,4 +1,5 @@
 import Foundation
+import _LockFreeMapPlatformSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -12,37 +13,16 @@ import Darwin
 /// re-executes its own binary with `--_mem-child MAP K`; the child inserts K keys from one
 /// thread and prints one `mem,...` line, which the parent parses.
 enum MemoryProbe {
-    /// Resident bytes of this process, from /proc/self/statm (second field, in pages);
-    /// on Darwin from task_info (Memory+Darwin.swift).
+    /// Resident bytes of this process (`ResidentMemory`: /proc/self/statm on Linux,
+    /// task_info on Darwin); 0 if it cannot be read.
     static func residentBytes() -> Int {
-        #if canImport(Darwin)
-        return DarwinTask.basicInfo()?.residentBytes ?? 0
-        #else
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-        let fields = text.split(separator: " ")
-        guard fields.count >= 2, let pages = Int(fields[1]) else { return 0 }
-        return pages * sysconf(Int32(_SC_PAGESIZE))
-        #endif
+        ResidentMemory.bytes() ?? 0
     }
 
-    /// The process's maximum resident size, MiB: VmHWM from /proc/self/status. (Not
-    /// ru_maxrss: Linux keeps that across execve, so a child re-executed from a large parent
-    /// would report the parent's peak; ru_maxrss is the fallback.)
+    /// The process's maximum resident size, MiB (`ResidentMemory.peakBytes()`: VmHWM on
+    /// Linux, resident_size_max on Darwin); 0 if it cannot be read.
     static func peakResidentMegabytes() -> Double {
-        #if canImport(Darwin)
-        // The task's own peak (resident_size_max); ru_maxrss would be in bytes here.
-        return Double(DarwinTask.basicInfo()?.peakResidentBytes ?? 0) / 1_048_576.0
-        #else
-        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-            let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
-        {
-            return kilobytes / 1024.0
-        }
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_maxrss) / 1024.0  // kilobytes on Linux
-        #endif
+        Double(ResidentMemory.peakBytes() ?? 0) / 1_048_576.0
     }
 
     /// The child's work: insert `keys` keys into a fresh `map` from this thread, measure,
@@ -54,11 +34,18 @@ enum MemoryProbe {
         switch map {
         case .lockfree: keepAlive = filled(LockFreeAdapter.self, indices)
         case .lockfreePresized: keepAlive = filled(PresizedLockFreeAdapter.self, indices)
-        case .mutex: keepAlive = filled(MutexAdapter.self, indices)
-        case .sharded: keepAlive = filled(ShardedAdapter.self, indices)
         case .rwlock: keepAlive = filled(RWLockAdapter.self, indices)
-        case .readmostly: keepAlive = filled(ReadMostlyAdapter.self, indices)
-        case .snapshot: keepAlive = filled(SnapshotAdapter.self, indices)
+        case .mutex, .sharded, .readmostly, .snapshot:
+            // The parent runs no child for these where Synchronization is missing.
+            guard #available(macOS 15, iOS 18, tvOS 18, visionOS 2, *) else {
+                preconditionFailure("\(map.rawValue) needs Synchronization (macOS 15, iOS 18)")
+            }
+            switch map {
+            case .mutex: keepAlive = filled(MutexAdapter.self, indices)
+            case .sharded: keepAlive = filled(ShardedAdapter.self, indices)
+            case .readmostly: keepAlive = filled(ReadMostlyAdapter.self, indices)
+            default: keepAlive = filled(SnapshotAdapter.self, indices)
+            }
         case .dictionary: keepAlive = filled(DictionaryAdapter.self, indices)
         case .actor:
             let actor = ActorMap()
@@ -116,7 +103,7 @@ enum MemoryProbe {
     /// This binary, through /proc/self/exe (argv[0] may be relative or a `swift run` shim).
     static func ownExecutablePath() -> String {
         #if canImport(Darwin)
-        return DarwinTask.executablePath() ?? CommandLine.arguments[0]
+        return DarwinHost.executablePath() ?? CommandLine.arguments[0]
         #else
         var buffer = [CChar](repeating: 0, count: 4096)
         let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)

@@ -45,8 +45,12 @@ struct Plan: Sendable {
 
 /// Why `map` does not run `mix` at `keys`, or nil.
 func skipReason(_ map: MapKind, _ mix: Mix, _ keys: UInt64) -> String? {
+    guard map.isAvailable else { return "needs Synchronization (macOS 15, iOS 18)" }
     switch map {
-    case .snapshot: return SnapshotAdapter.skipReason(mix: mix, keys: keys)
+    case .snapshot:
+        // Always available here (the guard above); the check is for the compiler.
+        guard #available(macOS 15, iOS 18, tvOS 18, visionOS 2, *) else { return nil }
+        return SnapshotAdapter.skipReason(mix: mix, keys: keys)
     default: return nil
     }
 }

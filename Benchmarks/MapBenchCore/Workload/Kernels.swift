@@ -43,8 +43,18 @@ struct Tally {
     var sink: Int64 = 0
 }
 
+#if compiler(>=6.2)
+/// What a kernel's metatype must be to cross into the worker threads: SendableMetatype
+/// (SE-0470, Swift 6.2), which 6.2 requires of a type whose metatype is sent.
+typealias MixKernelMetatype = SendableMetatype
+#else
+/// Before Swift 6.2 every metatype is Sendable and `SendableMetatype` does not exist: nothing
+/// to require.
+protocol MixKernelMetatype {}
+#endif
+
 /// One operation of a mix.
-protocol MixKernel: SendableMetatype {
+protocol MixKernel: MixKernelMetatype {
     /// The mix it implements.
     static var mix: Mix { get }
     /// Draws the key (and the op choice), performs the operation, records what it saw.

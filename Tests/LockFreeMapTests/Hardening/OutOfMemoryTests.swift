@@ -14,6 +14,8 @@ import Darwin
 
 @Suite("Out of memory")
 struct OutOfMemoryTests {
+    #if compiler(>=6.2) && (os(macOS) || os(Linux))
+    // An exit test: Swift Testing 6.2 and later, on macOS and Linux only.
     /// Growth and shrinking are skipped while no table can be mapped: every operation still
     /// gives the right result (the tables run at a higher load, then a lower one), and once
     /// memory is back the next writes grow and shrink as usual.
@@ -57,7 +59,10 @@ struct OutOfMemoryTests {
             do { try map.checkInvariants() } catch { exit(14) }
         }
     }
+    #endif
 
+    #if compiler(>=6.2) && (os(macOS) || os(Linux))
+    // An exit test: Swift Testing 6.2 and later, on macOS and Linux only.
     /// An insert whose table is out of room, when its successor cannot be mapped, stops with
     /// a message that names the size asked for.
     @Test func insertThatCannotProceedStopsWithTheSize() async {
@@ -71,7 +76,10 @@ struct OutOfMemoryTests {
         #expect(message.contains("LockFreeInt64Map: out of memory: could not map "), "\(message)")
         #expect(message.contains(" bytes for a table of "), "\(message)")
     }
+    #endif
 
+    #if compiler(>=6.2) && (os(macOS) || os(Linux))
+    // An exit test: Swift Testing 6.2 and later, on macOS and Linux only.
     /// A thread's first call needs its record page; if it cannot be mapped the call stops
     /// with a message that names the size.
     @Test func firstCallWithoutRecordMemoryStopsWithTheSize() async {
@@ -85,7 +93,10 @@ struct OutOfMemoryTests {
             message.contains("out of memory: could not map 4096 bytes for a page of thread records")
                 || message.contains("bytes for a page of thread records"), "\(message)")
     }
+    #endif
 
+    #if compiler(>=6.2) && (os(macOS) || os(Linux))
+    // An exit test: Swift Testing 6.2 and later, on macOS and Linux only.
     /// Creating a map whose tables cannot be mapped stops with a message naming the size.
     @Test func creatingAMapWithoutMemoryStopsWithTheSize() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
@@ -95,4 +106,5 @@ struct OutOfMemoryTests {
         let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
         #expect(message.contains("out of memory: could not map "), "\(message)")
     }
+    #endif
 }

@@ -1,4 +1,5 @@
 import LockFreeMap
+import _LockFreeMapPlatformSupport
 import _LockFreeMapTestSupport
 
 /// The churn workload of the memory test and the verdict on its resident-memory curve. It runs
@@ -73,10 +74,10 @@ enum ChurnMemoryProbe {
                         }
                     }
                     if writer == 0, step % sampleEvery == sampleEvery - 1 {
-                        taken.append(StressResidentMemory.bytes() ?? 0)
+                        taken.append(ResidentMemory.bytes() ?? 0)
                     }
                 }
-                writersDone[0].pointee.wrappingAdd(1, ordering: .releasing)
+                writersDone[0].wrappingAdd(1, ordering: .releasing)
                 if writer == 0 { samples[0] = taken }
                 failures[writer] = found
             }
@@ -86,7 +87,7 @@ enum ChurnMemoryProbe {
         bodies.append {
             var random = SeededRandom(seed: TestKnobs.seed)
             var lookups = 0
-            while writersDone[0].pointee.load(ordering: .acquiring) < plan.writerCount {
+            while writersDone[0].load(ordering: .acquiring) < plan.writerCount {
                 _ = map[Int64(random.index(below: plan.stepsPerWriter * plan.writerCount))]
                 lookups += 1
             }

@@ -5,9 +5,12 @@ import Testing
 // are reclaimed while the map lives, and released maps return every page and their resident
 // memory. (Moved from Core/StructureTests.swift; the churn curve and the valgrind/ASan release
 // tests are in MemoryTests.swift and ReleaseTests.swift.)
+import _LockFreeMapPlatformSupport
 import _LockFreeMapTestSupport
 
 @Suite(.serialized) struct ReclamationTests {
+    #if compiler(>=6.2) && (os(macOS) || os(Linux))
+    // An exit test: Swift Testing 6.2 and later, on macOS and Linux only.
     /// Removed entries are reclaimed while the map lives: churning over ever-new keys
     /// with a fixed window of live entries leaves tombstones that migrations drop, and
     /// the tables those migrations retire are freed, so mapped memory stays level. In a
@@ -34,7 +37,10 @@ import _LockFreeMapTestSupport
             do { try map.checkInvariants() } catch { exit(6) }
         }
     }
+    #endif
 
+    #if compiler(>=6.2) && (os(macOS) || os(Linux))
+    // An exit test: Swift Testing 6.2 and later, on macOS and Linux only.
     /// Releasing a map unmaps every page it mapped: stripes, tables and pools, after
     /// growth, churn and removals (valgrind cannot see mmap'ed pages, so this is the
     /// exact check). In a child process, so no other test's maps are counted.
@@ -55,7 +61,10 @@ import _LockFreeMapTestSupport
             if LockFreeInt64Map.mappedByteCount != baseline { exit(1) }
         }
     }
+    #endif
 
+    #if compiler(>=6.2) && (os(macOS) || os(Linux))
+    // An exit test: Swift Testing 6.2 and later, on macOS and Linux only.
     /// Maps created and released repeatedly return their memory (no growth of the
     /// process's resident size across many maps). In a child process (an exit test), so
     /// that tests running in parallel do not move the measurement.
@@ -66,7 +75,7 @@ import _LockFreeMapTestSupport
     func releasedMapsReturnTheirMemory() async {
         await #expect(processExitsWith: .success) {
             // /proc/self/statm's resident pages times the page size on Linux (task_info on Darwin).
-            func residentBytes() -> Int { StressResidentMemory.bytes() ?? 0 }
+            func residentBytes() -> Int { ResidentMemory.bytes() ?? 0 }
             func fillAndRelease() {
                 let map = LockFreeInt64Map()
                 for i in 0..<100_000 { map.insertValue(Int64(i), forKey: Int64(i)) }
@@ -82,4 +91,5 @@ import _LockFreeMapTestSupport
             }
         }
     }
+    #endif
 }

@@ -56,14 +56,14 @@ extension StressSuite.Memory {
                         default: map.insertValue(key, forKey: key)
                         }
                     }
-                    writersDone[0].pointee.wrappingAdd(1, ordering: .releasing)
+                    writersDone[0].wrappingAdd(1, ordering: .releasing)
                 }
             }
             bodies.append {
                 var strays = 0
                 repeat {
                     map.forEach { key, _ in if key < 0 || key >= Int64(keySpace) { strays += 1 } }
-                } while writersDone[0].pointee.load(ordering: .acquiring) < 2
+                } while writersDone[0].load(ordering: .acquiring) < 2
                 visits[0] = strays
             }
             OSThreads.run(bodies)

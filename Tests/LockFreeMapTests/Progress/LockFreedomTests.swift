@@ -11,7 +11,7 @@ extension StressSuite {
     /// The two lock-free tests fail against any blocking implementation, as they must: they
     /// failed against the temporary Mutex'd-Dictionary scaffold this suite was written against.
     ///
-    /// Skipped under ThreadSanitizer (`LOCKFREEMAP_TSAN=1`): TSan delivers signals only at its own
+    /// Skipped under ThreadSanitizer (`TestKnobs.isThreadSanitizer`): TSan delivers signals only at its own
     /// safe points, so pauses no longer land at arbitrary instructions, and it does not see the
     /// Synchronization module's `Mutex` on Linux, so the negative control reports false races.
     /// The plain debug run and the AddressSanitizer run (`.ci/asan.sh`) cover these tests.
@@ -88,6 +88,7 @@ extension StressSuite {
         // Stresses the harness itself: against a map that holds a lock for most of each
         // operation, some pause must land inside the critical section and stall everyone else.
         // If this control passes no stall, the lock-free tests above prove nothing.
+        @available(macOS 15, iOS 18, tvOS 18, visionOS 2, *)  // the subject uses Synchronization
         @Test("Negative control: the harness detects a stall in a Mutex-guarded Dictionary")
         func harnessDetectsStallInMutexMap() async {
             var configuration = PauseHarnessConfiguration()
@@ -107,6 +108,7 @@ extension StressSuite {
         // Stresses the harness the other way: against a trivially lock-free subject whose writes
         // also allocate and free across threads, it must report no stall. A failure here means
         // the harness (or the excusal of pauses in the C library) gives false alarms.
+        @available(macOS 15, iOS 18, tvOS 18, visionOS 2, *)  // the subject uses Synchronization
         @Test("Positive control: the harness finds no stall in a lock-free stand-in")
         func harnessFindsNoStallInLockFreeStandIn() async {
             var configuration = PauseHarnessConfiguration()

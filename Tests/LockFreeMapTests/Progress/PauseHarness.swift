@@ -1,3 +1,4 @@
+import _LockFreeMapPlatformSupport
 import _LockFreeMapTestSupport
 
 #if canImport(Glibc)
@@ -113,7 +114,7 @@ enum PauseHarness {
             let workers = OSThreads(
                 (0..<configuration.workerCount).map { worker in
                     {
-                        threadIDs[worker].pointee.store(currentThreadID(), ordering: .releasing)
+                        threadIDs[worker].store(currentThreadID(), ordering: .releasing)
                         work(
                             subject, worker: worker, configuration: configuration,
                             stream: round * 64 + worker, progress: progress, stop: stop)
@@ -122,8 +123,8 @@ enum PauseHarness {
             let team = PauseTeam(
                 threads: workers,
                 statPaths: (0..<configuration.workerCount).map { worker in
-                    while threadIDs[worker].pointee.load(ordering: .acquiring) == 0 { sched_yield() }
-                    return ThreadActivity.stateSource(threadID: threadIDs[worker].pointee.load(ordering: .acquiring))
+                    while threadIDs[worker].load(ordering: .acquiring) == 0 { sched_yield() }
+                    return ThreadActivity.stateSource(threadID: threadIDs[worker].load(ordering: .acquiring))
                 }, progress: progress)
             sleep(nanoseconds: 5_000_000)  // let the workers get going (and the map start growing)
             // Pause until enough pauses count (excused or spoiled ones do not), within a budget.
@@ -173,7 +174,7 @@ enum PauseHarness {
                 }
             }
             completed += 1
-            counter.pointee.store(completed, ordering: .relaxed)  // only this worker writes it
+            counter.store(completed, ordering: .relaxed)  // only this worker writes it
         }
     }
 
@@ -257,9 +258,7 @@ enum PauseHarness {
 
     /// Monotonic time in nanoseconds.
     static func now() -> Int {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return time.tv_sec * 1_000_000_000 + time.tv_nsec
+        Int(truncatingIfNeeded: MonotonicClock.nanoseconds())
     }
 
     /// Sleeps the calling thread (a plain `nanosleep`; resumes after a signal interrupts it).

@@ -1,4 +1,4 @@
-import Synchronization
+import _LockFreeMapPlatformSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -30,18 +30,18 @@ enum PauseSignal {
 
     /// Sets how long each delivered pause lasts.
     static func setPauseLength(nanoseconds: Int) {
-        slot(.pauseNanoseconds).pointee.store(nanoseconds, ordering: .relaxed)
+        slot(.pauseNanoseconds).store(nanoseconds, ordering: .relaxed)
     }
 
     /// How many pauses have begun (the handler was entered) since the process started.
-    static var enteredCount: Int { slot(.entered).pointee.load(ordering: .acquiring) }
+    static var enteredCount: Int { slot(.entered).load(ordering: .acquiring) }
 
     /// How many pauses have ended (the handler is about to return) since the process started.
-    static var exitedCount: Int { slot(.exited).pointee.load(ordering: .acquiring) }
+    static var exitedCount: Int { slot(.exited).load(ordering: .acquiring) }
 
     /// The instruction address at which the most recent pause interrupted its thread.
     static var lastInterruptedAddress: UInt {
-        UInt(bitPattern: slot(.interruptedAddress).pointee.load(ordering: .acquiring))
+        UInt(bitPattern: slot(.interruptedAddress).load(ordering: .acquiring))
     }
 
     /// Lets the pause signal reach the calling thread. Needed in every thread that is to be
@@ -69,8 +69,8 @@ enum PauseSignal {
         case pauseNanoseconds, entered, exited, interruptedAddress
     }
 
-    fileprivate static func slot(_ slot: Slot) -> UnsafeMutablePointer<Atomic<Int>> {
-        pauseSignalSlots + slot.rawValue
+    fileprivate static func slot(_ slot: Slot) -> AtomicWordPointer {
+        AtomicWordPointer(pauseSignalSlots + slot.rawValue)
     }
 
     private static let installation: Void = {
@@ -83,10 +83,10 @@ enum PauseSignal {
 
 /// The handler's shared words (see `PauseSignal.Slot`), allocated once for the process.
 /// `nonisolated(unsafe)`: an immutable pointer to memory that is only accessed atomically.
-nonisolated(unsafe) private let pauseSignalSlots: UnsafeMutablePointer<Atomic<Int>> = {
-    let slots = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: PauseSignal.Slot.allCases.count)
-    for index in 0..<PauseSignal.Slot.allCases.count { (slots + index).initialize(to: Atomic(0)) }
-    (slots + PauseSignal.Slot.pauseNanoseconds.rawValue).pointee.store(20_000_000, ordering: .relaxed)
+nonisolated(unsafe) private let pauseSignalSlots: UnsafeMutablePointer<UInt64> = {
+    let slots = UnsafeMutablePointer<UInt64>.allocate(capacity: PauseSignal.Slot.allCases.count)
+    slots.initialize(repeating: 0, count: PauseSignal.Slot.allCases.count)
+    AtomicWordPointer(slots + PauseSignal.Slot.pauseNanoseconds.rawValue).store(20_000_000, ordering: .relaxed)
     return slots
 }()
 
@@ -99,13 +99,13 @@ private func pauseSignalHandler(_: Int32, _: UnsafeMutablePointer<siginfo_t>?, _
         // (SignalAction.interruptedAddress, which also knows arm64 and Darwin).
         address = SignalAction.interruptedAddress(context)
     }
-    PauseSignal.slot(.interruptedAddress).pointee.store(address, ordering: .relaxed)
+    PauseSignal.slot(.interruptedAddress).store(address, ordering: .relaxed)
     // Release: the controller that sees the new count also sees the address.
-    PauseSignal.slot(.entered).pointee.wrappingAdd(1, ordering: .releasing)
-    let length = PauseSignal.slot(.pauseNanoseconds).pointee.load(ordering: .relaxed)
+    PauseSignal.slot(.entered).wrappingAdd(1, ordering: .releasing)
+    let length = PauseSignal.slot(.pauseNanoseconds).load(ordering: .relaxed)
     var request = timespec(tv_sec: length / 1_000_000_000, tv_nsec: length % 1_000_000_000)
     var remaining = timespec()
     while nanosleep(&request, &remaining) != 0, errno == EINTR { request = remaining }
-    PauseSignal.slot(.exited).pointee.wrappingAdd(1, ordering: .releasing)
+    PauseSignal.slot(.exited).wrappingAdd(1, ordering: .releasing)
     errno = savedErrno
 }

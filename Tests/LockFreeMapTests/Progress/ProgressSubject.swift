@@ -31,6 +31,7 @@ extension LockFreeInt64Map: ProgressSubject {}
 /// of every operation. A pause sent at a random instruction then lands inside the critical
 /// section with high probability, and every other thread stalls on the lock for the whole
 /// pause: the harness must notice.
+@available(macOS 15, iOS 18, tvOS 18, visionOS 2, *)
 final class MutexDictionaryProgressSubject: ProgressSubject {
     private let state: Mutex<(entries: [Int64: Int64], filler: UInt64)>
     /// Iterations of filler work done inside the lock per operation.
@@ -81,6 +82,7 @@ final class MutexDictionaryProgressSubject: ProgressSubject {
 /// a small block and free one allocated by another thread, as a map's reclamation does. The
 /// harness must find no stall against it; if it did, the harness (or the excusal of pauses
 /// inside the C library's allocator) would be wrong, not the map.
+@available(macOS 15, iOS 18, tvOS 18, visionOS 2, *)
 final class AtomicSlotsProgressSubject: ProgressSubject, @unchecked Sendable {
     // Safety: both buffers are allocated in init, freed in deinit, and in between only
     // accessed through atomic operations on their elements.

@@ -1,6 +1,6 @@
 @_spi(Testing) import LockFreeMap
-import Synchronization
 import Testing
+import _LockFreeMapPlatformSupport
 import _LockFreeMapTestSupport
 
 // Concurrent stress of the version 2 additions: removeAll(where:) against writers changing
@@ -20,8 +20,8 @@ import Darwin
 /// exists for (predicate saw v, the entry changed, the removal must fail) on every
 /// announced key instead of leaving it to chance.
 final class SweepMailbox: Sendable {
-    let announced = Atomic<Int>(-1)
-    let acknowledged = Atomic<Int>(-1)
+    let announced = AtomicWord(-1)
+    let acknowledged = AtomicWord(-1)
 }
 
 extension StressSuite.Invariants {
@@ -301,9 +301,9 @@ extension StressSuite.Invariants {
             if concurrent {
                 // Resume while the growth runs: a slow walk, yielding now and then.
                 take(Int.max, yieldingEvery: 16)
-                pthread_join(grower, nil)
+                PlatformThread.join(grower)
             } else {
-                pthread_join(grower, nil)
+                PlatformThread.join(grower)
                 #expect(map.statistics.bucketCount > bucketsBefore * 8, "the map did not grow much")
                 take(Int.max)
             }

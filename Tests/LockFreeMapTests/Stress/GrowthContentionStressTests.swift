@@ -1,5 +1,4 @@
 @_spi(Testing) import LockFreeMap
-import Synchronization
 import Testing
 import _LockFreeMapTestSupport
 
@@ -71,9 +70,9 @@ extension StressSuite.Invariants {
                             result.failure = "writer \(writer): insertValue(index \(index)) reported \(current)"
                         }
                         // [G1] release: a reader that sees the mark also sees the insert.
-                        highWater[writer].pointee.store(index - range.lowerBound + 1, ordering: .releasing)
+                        highWater[writer].store(index - range.lowerBound + 1, ordering: .releasing)
                     }
-                    writersDone[0].pointee.wrappingAdd(1, ordering: .releasing)
+                    writersDone[0].wrappingAdd(1, ordering: .releasing)
                     results[writer] = result
                 }
             }
@@ -81,10 +80,10 @@ extension StressSuite.Invariants {
                 bodies.append {
                     var random = SeededRandom(seed: seed, salts: UInt64(reader))
                     var result = GrowthThreadResult()
-                    while writersDone[0].pointee.load(ordering: .acquiring) < writerCount, result.failure == nil {
+                    while writersDone[0].load(ordering: .acquiring) < writerCount, result.failure == nil {
                         if random.index(below: 4) != 0 {
                             let writer = random.index(below: writerCount)
-                            let published = highWater[writer].pointee.load(ordering: .acquiring)  // pairs with [G1]
+                            let published = highWater[writer].load(ordering: .acquiring)  // pairs with [G1]
                             guard published > 0 else { continue }
                             let index = writerRanges[writer].lowerBound + random.index(below: published)
                             let found = map[Self.growthKey(index)]
@@ -94,9 +93,9 @@ extension StressSuite.Invariants {
                             }
                         } else {
                             let index = random.index(below: removeRange.count)
-                            let before = removedUpTo[0].pointee.load(ordering: .acquiring)  // pairs with [G2]
+                            let before = removedUpTo[0].load(ordering: .acquiring)  // pairs with [G2]
                             let found = map[Self.growthKey(index)]
-                            let after = removedUpTo[0].pointee.load(ordering: .acquiring)
+                            let after = removedUpTo[0].load(ordering: .acquiring)
                             // Removed before the lookup began, or not even started when it ended.
                             if index < before, found != nil {
                                 result.failure = "reader \(reader): removed index \(index) still read as \(found!)"
@@ -117,7 +116,7 @@ extension StressSuite.Invariants {
                     if removed != Self.growthValue(index), result.failure == nil {
                         result.failure = "remover: removeValue(index \(index)) returned \(String(describing: removed))"
                     }
-                    removedUpTo[0].pointee.store(index + 1, ordering: .releasing)  // [G2]
+                    removedUpTo[0].store(index + 1, ordering: .releasing)  // [G2]
                 }
                 results[writerCount + readerCount] = result
             }

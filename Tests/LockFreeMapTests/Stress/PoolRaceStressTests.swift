@@ -1,6 +1,6 @@
 @_spi(Testing) import LockFreeMap
-import Synchronization
 import Testing
+import _LockFreeMapPlatformSupport
 import _LockFreeMapTestSupport
 
 extension StressSuite.Invariants {
@@ -20,16 +20,16 @@ extension StressSuite.Invariants {
         let map = LockFreeInt64Map()
         // Hash = 5 + i * 2^24: bucket 5 of every table up to 2^24 buckets, stripe 0.
         let key: @Sendable (Int) -> Int64 = { i in map.key(stripe: 0, hash: 5 &+ UInt64(i) << 24) }
-        let wrong = Atomic<Int>(0)
+        let wrong = AtomicWord(0)
         await onOSThread {
             OSThreads.run(count: threads) { t in
                 for step in 0..<steps {
                     let index = step * threads + t
                     if map.insertValue(Int64(index), forKey: key(index)).inserted == false {
-                        wrong.add(1, ordering: .relaxed)
+                        wrong.wrappingAdd(1, ordering: .relaxed)
                     }
                     if step > 0, map.removeValue(forKey: key(index - threads)) != Int64(index - threads) {
-                        wrong.add(1, ordering: .relaxed)
+                        wrong.wrappingAdd(1, ordering: .relaxed)
                     }
                 }
             }

@@ -16,6 +16,7 @@
 //   so recording adds no happens-before edge that could hide a data race from TSan.
 import Foundation
 import Synchronization
+import _LockFreeMapPlatformSupport
 
 /// One completed operation of a concurrent history.
 struct RecordedOperation: Hashable, Sendable {
@@ -29,16 +30,6 @@ struct RecordedOperation: Hashable, Sendable {
     var invocation: UInt64
     /// Clock reading taken after the return; always >= invocation.
     var response: UInt64
-}
-
-/// The clock all recorders share.
-enum MonotonicClock {
-    /// Nanoseconds of CLOCK_MONOTONIC: system-wide and never decreasing, on any core.
-    static func nanoseconds() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
-    }
 }
 
 /// Records the operations of one thread. Not shared: each thread owns its own.
@@ -58,9 +49,9 @@ struct HistoryRecorder {
     @discardableResult
     mutating func record(_ operation: MapOperation, on map: some MapUnderTest) -> MapOperationResult {
         let invocation = MonotonicClock.nanoseconds()
-        atomicMemoryFence(ordering: .sequentiallyConsistent)
+        fullFence()
         let result = operation.perform(on: map)
-        atomicMemoryFence(ordering: .sequentiallyConsistent)
+        fullFence()
         let response = MonotonicClock.nanoseconds()
         operations.append(
             RecordedOperation(
@@ -69,3 +60,20 @@ struct HistoryRecorder {
         return result
     }
 }
+
+/// The sequentially consistent fence between a clock read and the operation (see the file
+/// comment). Synchronization's `atomicMemoryFence` where it exists (macOS 15, iOS 18; always on
+/// Linux); below that a sequentially consistent read-modify-write of a word of the package's C
+/// shim (a locked instruction on x86-64, LDADDAL on arm64), which orders the accesses before
+/// it against those after it the same way.
+@inline(__always)
+private func fullFence() {
+    if #available(macOS 15, iOS 18, tvOS 18, visionOS 2, *) {
+        atomicMemoryFence(ordering: .sequentiallyConsistent)
+    } else {
+        fenceWord.wrappingAdd(0, ordering: .sequentiallyConsistent)
+    }
+}
+
+/// The word `fullFence` updates where Synchronization is missing.
+private let fenceWord = AtomicWord(0)

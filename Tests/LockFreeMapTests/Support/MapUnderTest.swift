@@ -60,6 +60,7 @@ extension LockFreeInt64Map: MapUnderTest {
 enum EdgeValues {
     /// 0, -1, 1, Int64.min, Int64.max.
     static let basic: [Int64] = [0, -1, 1, .min, .max]
-    /// `basic` plus the neighbours of the extremes and small numbers.
-    static let extended: [Int64] = basic + [.min + 1, .max - 1, 2, -2]
+    /// `basic` plus the neighbours of the extremes and small numbers. (The literal's type is
+    /// spelled: Swift 6.0 cannot infer `Int64` for `.min + 1` inside `basic + [...]`.)
+    static let extended: [Int64] = basic + ([.min + 1, .max - 1, 2, -2] as [Int64])
 }

@@ -3,8 +3,8 @@
 // until stopped. Same signal and handler as on Linux (PreemptionTimer.swift).
 #if canImport(Darwin)
 import Darwin
+import _LockFreeMapPlatformSupport
 import _LockFreeMapTestSupport
-import Synchronization
 
 /// A periodic "yield now" signal aimed at the thread that started it.
 struct PreemptionTimer: ~Copyable {
@@ -12,7 +12,7 @@ struct PreemptionTimer: ~Copyable {
     private final class Ticker: @unchecked Sendable {
         let target: pthread_t  // written once, before the timer thread starts
         let intervalMicroseconds: Int
-        let stopRequested = Atomic<Bool>(false)
+        let stopRequested = AtomicWord(0)  // 1: stop
         init(target: pthread_t, intervalMicroseconds: Int) {
             self.target = target
             self.intervalMicroseconds = intervalMicroseconds
@@ -29,12 +29,12 @@ struct PreemptionTimer: ~Copyable {
         unblockPreemptionSignal()
         ticker = Ticker(target: pthread_self(), intervalMicroseconds: intervalMicroseconds)
         let (thread, status) = PlatformThread.create(Unmanaged.passRetained(ticker).toOpaque()) { raw in
-            let ticker = Unmanaged<Ticker>.fromOpaque(raw!).takeRetainedValue()
+            let ticker = Unmanaged<Ticker>.fromOpaque(PlatformThread.context(raw)).takeRetainedValue()
             let interval = ticker.intervalMicroseconds
-            while !ticker.stopRequested.load(ordering: .acquiring) {
+            while ticker.stopRequested.load(ordering: .acquiring) == 0 {
                 var request = timespec(tv_sec: interval / 1_000_000, tv_nsec: (interval % 1_000_000) * 1_000)
                 nanosleep(&request, nil)
-                if ticker.stopRequested.load(ordering: .acquiring) { break }
+                if ticker.stopRequested.load(ordering: .acquiring) != 0 { break }
                 pthread_kill(ticker.target, SIGURG)
             }
             return nil
@@ -48,7 +48,7 @@ struct PreemptionTimer: ~Copyable {
     consuming func stop() {}
 
     deinit {
-        ticker.stopRequested.store(true, ordering: .releasing)
+        ticker.stopRequested.store(1, ordering: .releasing)
         pthread_join(thread, nil)
     }
 }
