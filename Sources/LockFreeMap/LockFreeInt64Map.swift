@@ -17,56 +17,17 @@
 ///
 /// Every `Int64` is a valid key and a valid value, `0`, `-1`, `.min` and `.max` included.
 ///
-/// ## Consistency
-/// Each single-key operation (`value(forKey:)`, `containsKey(_:)`, the subscript,
-/// `updateValue`, `insertValue`, `removeValue`, `compareExchange`, `wrappingAdd`) is
-/// linearizable: it takes effect atomically at one instant between its call and its
-/// return, and a read returns the value of the latest write linearized before it. A
-/// write that changes the map happens-before every operation that observes its
-/// effect (release/acquire). `count`, `removeAll()` and `forEach(_:)` are not single
-/// atomic steps; their documentation says what they guarantee.
+/// Single-key operations are linearizable, every operation is lock-free (growth and
+/// memory reclamation included), no call suspends, and memory is bounded while the map
+/// lives. `count`, `forEach(_:)`, `for`-`in` and `removeAll()` are not single atomic
+/// steps; out of memory and bad arguments have defined outcomes. The article
+/// <doc:Guarantees> states each of these exactly, once.
 ///
-/// ## Progress
-/// Lock-free: no operation takes a lock, spins on a flag, or waits for another
-/// thread, and a thread stopped at any instruction never prevents the others from
-/// completing theirs. Reads are lock-free too (a read that keeps meeting new
-/// migrations follows their tables), and never retry their pin on Linux where the process
-/// can use `membarrier` (see the Guarantees article). Growth is incremental and lock-free.
-/// No call suspends; every call may be made from any thread, task or actor.
-///
-/// ## Memory
-/// Entries live inline in 64-byte buckets (three per bucket, plus overflow buckets)
-/// of tables that the map takes from the kernel with `mmap`. A removed key keeps its
-/// slot as a tombstone until its table is next migrated (to grow, to shrink, or to
-/// drop tombstones); old tables are freed through epoch-based reclamation once no
-/// operation can still be reading them, so a map under steady churn levels off in
-/// memory. All memory is returned when the map is deinitialized. An operation that
-/// is descheduled for a long time (or a long `forEach`) delays freeing, never
-/// correctness.
-///
-/// ## Out of memory
-/// The map takes its memory from the kernel with `mmap` and treats a refusal as a
-/// result, never as silent corruption. Optional work is skipped: a table that cannot
-/// grow or shrink keeps working at a higher or lower load. A call that cannot proceed
-/// without new memory stops the process with a message naming the bytes it asked for
-/// (in release builds too): ``init(minimumCapacity:)``, ``reserveCapacity(_:)``, an insert
-/// (through any call that can insert: the subscript's setter, ``updateValue(_:forKey:)``,
-/// ``insertValue(_:forKey:)``, ``compareExchange(forKey:expected:desired:)``,
-/// ``wrappingAdd(_:forKey:)``, ``updateValue(forKey:with:)``, ``value(forKey:orInsert:)``
-/// and the batch adds) whose table is full and whose successor cannot be mapped; a
-/// thread's first call of any method when its page of records cannot be mapped; and,
-/// rarely, any write, ``forEach(_:)`` or iteration that helps move a bucket of a
-/// migration when the copy outgrows its reserved overflow buckets and the extra page
-/// cannot be mapped. Lookups (``value(forKey:)``, ``containsKey(_:)``, the subscript's
-/// getter, batch lookups) never stop but on a thread's first call.
-///
-/// ## Performance
-/// Reads and value updates allocate nothing and make no retain or release. A
-/// lookup hashes the key and reads its bucket: one cache line unless the bucket has
-/// overflowed. A stripe's table grows when it passes 2.5 entries per bucket, by a
-/// migration that every writer helps with, a chunk at a time, and that never stops
-/// readers.
-/// See docs/BENCHMARKS.md for measurements against other maps.
+/// Reads and value updates allocate nothing and make no retain or release. A lookup
+/// hashes the key and reads its bucket: one cache line unless the bucket has overflowed.
+/// Tables grow and shrink by migrations that writers help with, a chunk at a time, and
+/// that never stop readers (<doc:Performance>; docs/BENCHMARKS.md has measurements
+/// against other maps).
 public final class LockFreeInt64Map: @unchecked Sendable {
     // Sendable: every stored property is an immutable `let` set in `init`; the memory
     // they point to is shared between threads only through the lock-free protocol of
