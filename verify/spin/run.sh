@@ -2,8 +2,8 @@
 # Model-checks verify/spin/stripe.pml with SPIN (Debian's `spin` package, installed here if
 # missing): the model as written must verify with no error, and each planted bug must be
 # caught. Exhaustive search (SAFETY: assertions and invalid end states). Exits non-zero when
-# any verdict differs from the expected one. About 30 s on 2 cores with one writer; with
-# LOCKFREEMAP_LONG=1 the two-writer model runs too (minutes, several GiB).
+# any verdict differs from the expected one. About 20 s on 2 cores with one writer (pan is
+# compiled unoptimized: a 1 s compile and a 10 s search beat a 13 s compile and a 5 s one).
 set -euo pipefail
 cd "$(dirname "$0")"
 if ! command -v spin >/dev/null; then
@@ -23,7 +23,6 @@ CASES=(
     "-DBUG_NO_DUP_CHECK|fail|an insert that skips the check for the key's own slot"
     "-DBUG_NO_FALLBACK|fail|a lookup that drops the frozen slot's state when B has no slot yet"
 )
-if [ "${LOCKFREEMAP_LONG:-0}" != 0 ]; then CASES+=("-DWRITERS=2|pass|two writers (long)"); fi
 
 failures=0
 for case in "${CASES[@]}"; do
@@ -31,7 +30,7 @@ for case in "${CASES[@]}"; do
     start=$(date +%s)
     # shellcheck disable=SC2086
     (cd "$work" && rm -f pan* ./*.trail && spin $flags -a stripe.pml >spin.log 2>&1 &&
-        gcc -O2 -DSAFETY -DVECTORSZ=2048 -DCOLLAPSE -o pan pan.c 2>gcc.log &&
+        gcc -O0 -DSAFETY -DVECTORSZ=2048 -DCOLLAPSE -o pan pan.c 2>gcc.log &&
         ./pan -m400000 -w26 >pan.log 2>&1) || true
     log="$work/pan.log"
     if grep -q "errors: 0" "$log" 2>/dev/null && ! grep -q "max search depth too small" "$log"; then

@@ -42,7 +42,7 @@
 #define TABLES 2         /* A = 0, B = 1 */
 #define KEYS 3           /* keys 1 .. KEYS-1... keys are 1 and 2 */
 #ifndef WRITERS
-#define WRITERS 1        /* writer processes: 1 (CI, exhaustive in seconds) or 2 (-DWRITERS=2) */
+#define WRITERS 1        /* writer processes: 1 (CI, exhaustive in seconds) or 2 (-DWRITERS=2: not exhausted) */
 #endif
 #define NPROC (3 + WRITERS) /* process ids: init, the migrator, the writers, the reader */
 
