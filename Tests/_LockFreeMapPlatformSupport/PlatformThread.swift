@@ -44,6 +44,25 @@ package enum PlatformThread {
         #endif
     }
 
+    /// Starts a joinable thread running `body` (boxed, so that it crosses `pthread_create` as
+    /// the one context pointer); stops the process if pthread_create fails. The tests'
+    /// `OSThreads` and map-bench's runners both start their threads here.
+    package static func start(_ body: @escaping @Sendable () -> Void) -> pthread_t {
+        let box = Unmanaged.passRetained(Body(body)).toOpaque()
+        let (thread, status) = create(box) { raw in
+            Unmanaged<Body>.fromOpaque(PlatformThread.context(raw)).takeRetainedValue().body()
+            return nil
+        }
+        precondition(status == 0, "pthread_create failed: \(status)")
+        return thread
+    }
+
+    /// The closure a thread started by `start` runs.
+    private final class Body: Sendable {
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    }
+
     /// The context a routine started by `create` received: never nil, since `create` takes a
     /// non-optional one. Takes an optional so that both platforms' argument types convert.
     @inline(__always)

@@ -74,14 +74,7 @@ package final class OSThreads {
 
     /// Starts a joinable thread running `body`.
     package static func spawn(_ body: @escaping @Sendable () -> Void) -> pthread_t {
-        let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
-        let (handle, status) = PlatformThread.create(box) { raw in
-            let box = Unmanaged<ThreadBody>.fromOpaque(PlatformThread.context(raw)).takeRetainedValue()
-            box.body()
-            return nil
-        }
-        precondition(status == 0, "pthread_create failed: \(status)")
-        return handle
+        PlatformThread.start(body)
     }
 }
 
@@ -94,10 +87,4 @@ package func onOSThread<Result: Sendable>(_ body: @escaping @Sendable () -> Resu
         // Detached: nobody joins it; the continuation is the completion signal.
         pthread_detach(handle)
     }
-}
-
-/// The closure a new thread runs, boxed so that it can cross `pthread_create` as one pointer.
-private final class ThreadBody: Sendable {
-    let body: @Sendable () -> Void
-    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
 }
