@@ -22,7 +22,7 @@ extension LockFreeInt64Map {
         for j in 0..<n {
             let hashed = core.hashed(keys[j])
             let word = core.stripes[hashed.stripe].currentWord  // [S1], as `lookup` loads it
-            prefetchForRead(Table.bucket(ofWord: word, hash: hashed.low).base)
+            prefetchForRead(word.bucket(forHash: hashed.low).base)
         }
     }
 
@@ -34,7 +34,7 @@ extension LockFreeInt64Map {
     @inline(__always) func prefetchOverflowBuckets(_ keys: UnsafePointer<Int64>, _ n: Int) {
         for j in 0..<n {
             let hashed = core.hashed(keys[j])
-            let head = Table.bucket(ofWord: core.stripes[hashed.stripe].currentWord, hash: hashed.low)
+            let head = core.stripes[hashed.stripe].currentWord.bucket(forHash: hashed.low)
             if Stripe.slotIndex(in: head, of: hashed.low) != nil { continue }
             let next = loadAcquire(head.link) & ~linkFrozen
             if next != 0 { prefetchForRead(Bucket(next).base) }

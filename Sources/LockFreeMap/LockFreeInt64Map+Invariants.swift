@@ -20,7 +20,7 @@ extension LockFreeInt64Map {
         for stripeIndex in 0..<stripeCount {
             let stripe = core.stripes[stripeIndex]
             let table = stripe.current
-            let successorWord = loadAcquire(table.successor)
+            let successorWord = table.loadSuccessor()
             let current = try chains(of: table, stripe: stripeIndex, fail)
             var live = 0
             var flagged = 0
@@ -36,11 +36,11 @@ extension LockFreeInt64Map {
                 throw fail(
                     "stripe \(stripeIndex): \(flagged) chains flagged, count says \(loadRelaxed(table.migratedCount))")
             }
-            if successorWord == 0 {
+            if successorWord.isNone {
                 if flagged != 0 { throw fail("stripe \(stripeIndex): flagged chains without a successor") }
             } else {
-                let successor = Table(word: successorWord)
-                if loadAcquire(successor.successor) != 0 { throw fail("stripe \(stripeIndex): two migrations at once") }
+                let successor = successorWord.table
+                if !successor.loadSuccessor().isNone { throw fail("stripe \(stripeIndex): two migrations at once") }
                 let moved = try chains(of: successor, stripe: stripeIndex, fail)
                 var successorHashes = Set<UInt64>()
                 for chain in moved {
@@ -133,7 +133,7 @@ extension LockFreeInt64Map {
         let pin = EpochDomain.pin()
         defer { EpochDomain.unpin(pin) }
         return (0..<stripeCount).reduce(0) { n, i in
-            n + (loadAcquire(core.stripes[i].current.successor) != 0 ? 1 : 0)
+            n + (core.stripes[i].current.loadSuccessor().isNone ? 0 : 1)
         }
     }
 
@@ -144,7 +144,7 @@ extension LockFreeInt64Map {
             var list = loadAcquire(core.stripes[i].retiredHead)
             while list != 0 {
                 n += 1
-                list = loadRelaxed(Table(list).retiredLink)
+                list = loadRelaxed(Table(address: list).retiredLink)
             }
         }
         return n
@@ -212,7 +212,7 @@ extension LockFreeInt64Map {
     /// Tests: head buckets of stripe `stripe`'s current table (aim keys at one stripe with
     /// `key(stripe:hash:)` to watch it grow, shrink or be reserved).
     @_spi(Testing) public func bucketCount(stripe: Int) -> Int {
-        1 << Int(Table.log2(ofWord: core.stripes[stripe].currentWord))
+        1 << Int(core.stripes[stripe].currentWord.log2)
     }
 
     /// Tests: stripes whose current table has a bucket array of at least a huge page that

@@ -23,7 +23,7 @@ extension LockFreeInt64Map {
         for stripeIndex in 0..<stripeCount {
             let stripe = core.stripes[stripeIndex]
             let word = stripe.currentWord
-            let log2 = Table.log2(ofWord: word)
+            let log2 = word.log2
             // Bucket by bucket in address order, each with its whole position range: the
             // iterator's walk (Stripe.visitLiveEntries), which follows a frozen chain into
             // the successor and keeps only the keys of this bucket there.

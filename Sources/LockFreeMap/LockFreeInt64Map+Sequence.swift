@@ -55,7 +55,7 @@ extension LockFreeInt64Map: Sequence {
             var ranges = 0
             while buffer.isEmpty, ranges < Self.rangesPerRefill, position < iterationPositionEnd {
                 let word = s.currentWord
-                let (bucket, end) = Stripe.bucketRange(containing: position, log2: Table.log2(ofWord: word))
+                let (bucket, end) = Stripe.bucketRange(containing: position, log2: word.log2)
                 let stripeIndex = stripe
                 s.visitLiveEntries(tableWord: word, bucket: bucket, positions: position..<end) {
                     hash, value in

@@ -64,14 +64,14 @@ extension LockFreeInt64Map {
             stats.bucketCount += Int(table.bucketCount)
             stats.resizeCount += Int(loadRelaxed(stripe.resizeCount))
             stats.tableBytes += table.residentBytes
-            let successor = loadAcquire(table.successor)
-            if successor != 0 {
+            let successor = table.loadSuccessor()
+            if !successor.isNone {
                 // A migration is under way: the chains it has moved (flagged) hold their
                 // entries in the successor, which is walked too.
                 stats.migratingStripeCount += 1
-                add(Table(word: successor), to: &stats, skippingMoved: false)
+                add(successor.table, to: &stats, skippingMoved: false)
             }
-            add(table, to: &stats, skippingMoved: successor != 0)
+            add(table, to: &stats, skippingMoved: !successor.isNone)
         }
         stats.loadFactor = stats.bucketCount == 0 ? 0 : Double(stats.entryCount) / Double(stats.bucketCount)
         return stats

@@ -66,7 +66,7 @@ struct MapCore {
                     byteCount: Table.byteCount(log2: log2, copyReserve: 0),
                     for: "a table of \(UInt64(1) << log2) buckets of a new map (64 such tables)")
             }
-            storeRelaxed(stripe.tableWord, table.publishedWord)
+            storeRelaxed(stripe.tableWord, table.published.raw)
             storeRelaxed(stripe.floorLog2, log2)
         }
         // The map is published to other threads by whatever the user shares it with

@@ -54,16 +54,16 @@ extension Stripe {
     /// instead, recursively. Otherwise every live slot of the chain is looked at, frozen or
     /// not. The caller must be pinned. Allocates nothing; never waits.
     func visitLiveEntries(
-        tableWord: UInt64, bucket b: UInt64, positions range: Range<UInt64>,
+        tableWord: TableWord, bucket b: UInt64, positions range: Range<UInt64>,
         _ body: (_ hash: UInt64, _ value: UInt64) throws -> Void
     ) rethrows {
-        let table = Table(word: tableWord)
+        let table = tableWord.table
         let head = table.bucket(b)
         if loadAcquire(head.control(0)) & slotFrozen != 0 {  // [C1]
             // Freezing goes in chain order (T4): an unfrozen slot 0 means no entry of the
             // chain had moved on when we read it; a frozen one means we visit only there.
             let successor = moveOn(from: table, head: head)
-            let log2 = Table.log2(ofWord: successor)
+            let log2 = successor.log2
             let shift = UInt64(lowHashBits) - log2
             var prefix = range.lowerBound >> shift
             let last = (range.upperBound - 1) >> shift

@@ -94,7 +94,7 @@ extension Stripe {
     /// memory"). Returns true otherwise, also when another thread holds the claim.
     @inline(never) @discardableResult
     func startMigration(of table: Table, required: Bool = false) -> Bool {
-        if loadAcquire(table.successor) != 0 { return true }
+        if !table.loadSuccessor().isNone { return true }
         if !required {
             // Relaxed load, then acq_rel CAS (the shim has no relaxed CAS): the claim orders
             // nothing; the successor word [U1] publishes the table.
@@ -125,10 +125,7 @@ extension Stripe {
             storeRelaxed(table.successorClaim, 0)  // ours (not required): a later operation retries
             return false
         }
-        // [U1] acq_rel CAS: release publishes the successor's header to whoever
-        // acquires the successor word.
-        let (installed, _) = compareExchangeAcqRel(table.successor, expected: 0, desired: successor.publishedWord)
-        if !installed { successor.deallocate() }
+        if !table.installSuccessor(successor.published) { successor.deallocate() }  // [U1]
         return true
     }
 
@@ -136,14 +133,14 @@ extension Stripe {
     /// successor: the pool of `table` is out of room for new inserts. Stops the process
     /// if the successor's memory cannot be had (the insert cannot proceed without it).
     @inline(never) func ensureSuccessor(of table: Table) {
-        while loadAcquire(table.successor) == 0 {
+        while table.loadSuccessor().isNone {
             let word = currentWord
-            if word == table.publishedWord {
+            if word == table.published {
                 startMigration(of: table, required: true)
             } else {
                 // `table` is still being filled by the current table's migration:
                 // finish that one first (every bucket; idempotent, no waiting).
-                finishMigration(of: Table(word: word))
+                finishMigration(of: word.table)
             }
         }
     }
@@ -152,8 +149,8 @@ extension Stripe {
     /// `finishIfClaimed`, once every chunk is claimed but the migration is not done (a
     /// claimer is slow or stopped), moves every bucket not yet moved.
     @inline(never) func helpMigration(_ table: Table, finishIfClaimed: Bool = false) {
-        let successor = loadAcquire(table.successor)  // [U1]
-        if successor == 0 { return }
+        let successor = table.loadSuccessor()  // [U1]
+        if successor.isNone { return }
         let count = table.bucketCount
         // Relaxed: the cursor only spreads work; the buckets' own flags decide.
         let start = fetchAddRelaxed(table.migrationCursor, migrationChunk)
@@ -174,14 +171,14 @@ extension Stripe {
     /// (for a growth by 2^g, head b's entries go to b + k * bucketCount, k < 2^g; for a
     /// shrink, to b mod the successor's count), so that the chunk's misses overlap
     /// instead of following each other. Only hints: nothing is read or ordered.
-    @inline(__always) func prefetchChunk(_ chunk: Range<UInt64>, of table: Table, into successor: UInt64) {
+    @inline(__always) func prefetchChunk(_ chunk: Range<UInt64>, of table: Table, into successor: TableWord) {
         let log2 = table.log2
-        let successorLog2 = Table.log2(ofWord: successor)
+        let successorLog2 = successor.log2
         let fanOut: UInt64 = successorLog2 > log2 ? UInt64(1) << Swift.min(successorLog2 - log2, 2) : 1
         for b in chunk {
             prefetchForRead(table.bucket(b).base)
             for k in 0..<fanOut {
-                prefetchForWrite(Table.bucket(ofWord: successor, hash: b &+ k << log2).base)
+                prefetchForWrite(successor.bucket(forHash: b &+ k << log2).base)
             }
         }
     }
@@ -198,12 +195,12 @@ extension Stripe {
     /// spent the buckets still being moved are the last few chunks, and the count that
     /// publishes usually comes after a handful of buckets instead of a whole table's flags.
     @inline(never) func finishMigration(of table: Table) {
-        let successor = loadAcquire(table.successor)  // [U1]
-        if successor == 0 { return }
+        let successor = table.loadSuccessor()  // [U1]
+        if successor.isNone { return }
         var b = table.bucketCount
         while b > 0 {
             // [S1] acquire, as every load of the table word.
-            if currentWord != table.publishedWord { return }
+            if currentWord != table.published { return }
             b -= 1
             if migrateBucket(table.bucket(b), of: table, into: successor) {
                 countMigrated(1, of: table, into: successor)
@@ -215,8 +212,8 @@ extension Stripe {
     /// For an operation that met a frozen slot or link in `head`'s chain: moves the
     /// chain to the successor (so that the key's entry, if any, is there before the
     /// operation acts on it) and returns the successor's word to continue in.
-    @inline(never) func moveOn(from table: Table, head: Bucket) -> UInt64 {
-        let successor = loadAcquire(table.successor)  // [U1]: non-zero, a slot is frozen
+    @inline(never) func moveOn(from table: Table, head: Bucket) -> TableWord {
+        let successor = table.loadSuccessor()  // [U1]: not none, a slot is frozen
         if migrateBucket(head, of: table, into: successor) { countMigrated(1, of: table, into: successor) }
         return successor
     }
@@ -224,7 +221,7 @@ extension Stripe {
     /// Freezes, copies and flags one chain, and says whether this call set the flag (its
     /// caller then counts the bucket, `countMigrated`). Idempotent; any number of threads
     /// may run it on the same chain at once, and exactly one of them sets the flag.
-    func migrateBucket(_ head: Bucket, of table: Table, into successor: UInt64) -> Bool {
+    func migrateBucket(_ head: Bucket, of table: Table, into successor: TableWord) -> Bool {
         // [F1] acquire: pairs with the flag CAS, so every copy of this chain is visible.
         if loadAcquire(head.migrated) != 0 { return false }
         // Freeze, in chain order.
@@ -270,7 +267,7 @@ extension Stripe {
 
     /// Counts `flagged` buckets whose flags the caller set (a chunk's, in one fetch-add),
     /// and publishes the successor if they were the last.
-    @inline(__always) func countMigrated(_ flagged: UInt64, of table: Table, into successor: UInt64) {
+    @inline(__always) func countMigrated(_ flagged: UInt64, of table: Table, into successor: TableWord) {
         if flagged == 0 { return }
         // [F2] seq_cst fetch-add: the last one acquires every earlier flagger's copies.
         if fetchAddSeqCst(table.migratedCount, flagged) &+ flagged == table.bucketCount {
@@ -283,10 +280,10 @@ extension Stripe {
     /// made, may have been changed or removed since, and must win. A frozen slot or link
     /// in the successor means its own migration has begun, which happens only after this
     /// chain was copied by the thread that flagged it: this copy is a late duplicate.
-    func copy(_ hash: UInt64, _ value: UInt64, into successorWord: UInt64) {
+    func copy(_ hash: UInt64, _ value: UInt64, into successorWord: TableWord) {
         // The chain walk of `upsert` (_Stripe+Operations.swift), for an insert-if-absent
         // that counts any slot of the key as present; see there for why it is written out.
-        var b = Table.bucket(ofWord: successorWord, hash: hash)
+        var b = successorWord.bucket(forHash: hash)
         var i = 0
         while true {
             let c = loadAcquire(b.control(i))
@@ -305,7 +302,7 @@ extension Stripe {
             if i < slotsPerBucket { continue }
             var link = loadAcquire(b.link)  // [C2]
             if link == 0 {
-                let successor = Table(word: successorWord)
+                let successor = successorWord.table
                 guard let fresh = successor.allocateOverflow(forCopy: true) else {
                     PageMemory.outOfMemory(
                         byteCount: Table.extensionBytes, for: "overflow buckets of a table being migrated")
@@ -327,10 +324,10 @@ extension Stripe {
     /// Makes `successor` the stripe's table once every bucket of `table` has been moved,
     /// and retires `table`. Idempotent: only the first CAS succeeds, and `table` cannot
     /// be published again while the caller is pinned (it is retired, not freed).
-    func publish(_ successor: UInt64, replacing table: Table) {
+    func publish(_ successor: TableWord, replacing table: Table) {
         RaceWindow.widen(.beforePublish)
         // [S1] seq_cst CAS: release publishes the successor with every copy into it.
-        let (published, _) = compareExchangeSeqCst(tableWord, expected: table.publishedWord, desired: successor)
+        let (published, _) = compareExchangeSeqCst(tableWord, expected: table.published.raw, desired: successor.raw)
         guard published else { return }
         _ = fetchAddRelaxed(resizeCount, 1)
         retire(table)
@@ -343,10 +340,10 @@ extension Stripe {
     /// The table word a write starts from, after its share of the stripe's housekeeping:
     /// a chunk of an ongoing migration, and now and then an attempt to free the tables
     /// that migrations retired.
-    @inline(__always) func beginWrite(record: ThreadRecord) -> UInt64 {
+    @inline(__always) func beginWrite(record: ThreadRecord) -> TableWord {
         let word = currentWord
-        let table = Table(word: word)
-        if loadRelaxed(table.successor) != 0 { helpMigration(table) }
+        let table = word.table
+        if !table.peekSuccessor().isNone { helpMigration(table) }
         if loadRelaxed(retiredHead) != 0, EpochDomain.tick(record) { collectRetiredTables() }
         return word
     }
@@ -365,7 +362,7 @@ extension Stripe {
         // The flag (1 at once for a table too small for huge pages) makes it one load.
         if entries >= table.bucketCount >> 4, loadRelaxed(table.hugePagesAdvised) == 0 { table.adviseHugePages() }
         guard exceedsGrowthLoad(entries: entries, log2: table.log2) else { return }
-        if loadAcquire(table.successor) == 0 {
+        if table.loadSuccessor().isNone {
             startMigration(of: table)
         } else {
             helpMigration(table, finishIfClaimed: true)
@@ -377,7 +374,7 @@ extension Stripe {
     @inline(__always) func afterRemove(entries: UInt64) {
         let table = current
         if underShrinkLoad(entries: entries, log2: table.log2), table.log2 > loadRelaxed(floorLog2),
-            loadRelaxed(table.successor) == 0
+            table.peekSuccessor().isNone
         {
             startMigration(of: table)
         }
@@ -408,11 +405,10 @@ extension Stripe {
         }
         while true {
             let word = currentWord
-            let table = Table(word: word)
-            if Table.log2(ofWord: word) >= target {
-                // [U1] acquire, as in helpMigration.
-                let successor = loadAcquire(table.successor)
-                if successor == 0 || Table.log2(ofWord: successor) >= target { return }
+            let table = word.table
+            if word.log2 >= target {
+                let successor = table.loadSuccessor()  // [U1]
+                if successor.isNone || successor.log2 >= target { return }
                 // A smaller successor: finish its migration, then grow from it.
                 finishMigration(of: table)
                 continue
@@ -453,12 +449,12 @@ extension Stripe {
         var newest: UInt64 = 0
         var scan = list
         while scan != 0 {
-            newest = Swift.max(newest, loadRelaxed(Table(scan).retireEpoch))
-            scan = loadRelaxed(Table(scan).retiredLink)
+            newest = Swift.max(newest, loadRelaxed(Table(address: scan).retireEpoch))
+            scan = loadRelaxed(Table(address: scan).retiredLink)
         }
         if newest &+ 2 > epoch, EpochDomain.tryAdvance() { epoch = EpochDomain.epochForRetire() }
         while list != 0 {
-            let table = Table(list)
+            let table = Table(address: list)
             list = loadRelaxed(table.retiredLink)
             if loadRelaxed(table.retireEpoch) &+ 2 <= epoch {
                 table.deallocate()

@@ -96,7 +96,7 @@ extension Stripe {
         // (its migration has not copied it: the frozen old slot is still the truth).
         var fallback: (found: Bool, value: UInt64) = (false, 0)
         while true {
-            let p = Self.probe(Table.bucket(ofWord: word, hash: hash), hash)
+            let p = Self.probe(word.bucket(forHash: hash), hash)
             if !p.frozen {
                 // LP: the control load of the slot (live: the value load) or of the
                 // empty slot / null link that ended the chain. DESIGN.md, "Reads".
@@ -111,8 +111,7 @@ extension Stripe {
             case .tombstone: fallback = (false, 0)
             case .missing: break
             }
-            // [U1] acquire: pairs with the release of the CAS that installed the successor.
-            word = loadAcquire(Table(word: word).successor)
+            word = word.table.loadSuccessor()  // [U1]
         }
     }
 
@@ -127,8 +126,8 @@ extension Stripe {
     ) -> UpsertOutcome {
         var word = beginWrite(record: record)
         outer: while true {
-            let table = Table(word: word)
-            let head = Table.bucket(ofWord: word, hash: hash)
+            let table = word.table
+            let head = word.bucket(forHash: hash)
             if let i = Self.slotIndex(in: head, of: hash) {
                 // The common case: the key's slot is in its head bucket.
                 if let outcome = changeSlot(head, i, hash, insertion: insertion, change: change) {
@@ -259,8 +258,8 @@ extension Stripe {
     ) -> RemoveOutcome {
         var word = beginWrite(record: record)
         outer: while true {
-            let table = Table(word: word)
-            let head = Table.bucket(ofWord: word, hash: hash)
+            let table = word.table
+            let head = word.bucket(forHash: hash)
             if let i = Self.slotIndex(in: head, of: hash) {
                 if let outcome = removeFromSlot(head, i, where: shouldRemove) { return outcome }
                 word = moveOn(from: table, head: head)

@@ -26,8 +26,8 @@ struct Stripe {
     /// The current table. [S1] acquire: pairs with the release of the CAS that
     /// published it (`publish`) or with the map's publication after `init`,
     /// so its header and every entry copied into it are visible.
-    @inline(__always) var currentWord: UInt64 { loadAcquire(tableWord) }
-    @inline(__always) var current: Table { Table(word: currentWord) }
+    @inline(__always) var currentWord: TableWord { TableWord(raw: loadAcquire(tableWord)) }
+    @inline(__always) var current: Table { currentWord.table }
 }
 
 extension Stripe {
@@ -35,12 +35,12 @@ extension Stripe {
     /// (deinit: no other thread can reach the map).
     func deallocateTables() {
         let table = current
-        let successor = loadRelaxed(table.successor)
-        if successor != 0 { Table(word: successor).deallocate() }
+        let successor = table.peekSuccessor()
+        if !successor.isNone { successor.table.deallocate() }
         table.deallocate()
         var list = loadRelaxed(retiredHead)
         while list != 0 {
-            let retired = Table(list)
+            let retired = Table(address: list)
             list = loadRelaxed(retired.retiredLink)
             retired.deallocate()
         }

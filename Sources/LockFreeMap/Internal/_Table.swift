@@ -81,30 +81,73 @@ struct Bucket {
     @inline(__always) var address: UInt64 { LockFreeMap.address(base) }
 }
 
+/// The word that publishes a table, as the stripe's current table or as a table's
+/// successor: the table's address (page-aligned, so its low 12 bits are free) with its log2
+/// bucket count (at most 56) in those bits, so that one load gives a reader both. A word is
+/// not an address: only `table` and `bucket(forHash:)` decode it, and an address passed where
+/// a word is expected does not compile. `none` (0) is "no table" (a successor not installed).
+struct TableWord: Equatable {
+    let raw: UInt64
+
+    @inline(__always) init(raw: UInt64) { self.raw = raw }
+
+    /// No table: the successor word of a table no migration has started from.
+    static var none: TableWord { TableWord(raw: 0) }
+
+    /// The low bits of a word that hold the log2 bucket count.
+    @inline(__always) static var log2Mask: UInt64 { 4095 }
+
+    @inline(__always) var isNone: Bool { raw == 0 }
+    /// The log2 bucket count of the table this word names.
+    @inline(__always) var log2: UInt64 { raw & Self.log2Mask }
+    /// The table this word names.
+    @inline(__always) var table: Table { Table(address: raw & ~Self.log2Mask) }
+
+    /// The head bucket for `hash` in the table this word names, without loading its header.
+    @inline(__always) func bucket(forHash hash: UInt64) -> Bucket {
+        let mask = (UInt64(1) &<< log2) &- 1  // log2 <= 56: no overshift
+        return Bucket((raw & ~Self.log2Mask) &+ UInt64(tableHeaderBytes) &+ ((hash & mask) << 6))
+    }
+}
+
 /// A table, addressed by its header. Plain value; the memory is owned by the stripe.
+/// The header's words are reached by name (`Header`), never by a bare offset outside it.
 struct Table {
     let base: AtomicWord
-    @inline(__always) init(_ a: UInt64) { base = words(a) }
-    /// The table a published word (`publishedWord`) names.
-    @inline(__always) init(word: UInt64) { base = words(word & ~Self.log2Mask) }
+    @inline(__always) init(address: UInt64) { base = words(address) }
 
-    @inline(__always) var log2: UInt64 { loadRelaxed(base) }  // constant after publication
-    @inline(__always) var successor: AtomicWord { base + 1 }
-    @inline(__always) var poolBase: UInt64 { loadRelaxed(base + 2) }
-    @inline(__always) var poolCapacity: UInt64 { loadRelaxed(base + 3) }
-    @inline(__always) var freshLimit: UInt64 { loadRelaxed(base + 4) }
-    @inline(__always) var poolUsed: AtomicWord { base + 8 }
-    @inline(__always) var migrationCursor: AtomicWord { base + 9 }
-    @inline(__always) var migratedCount: AtomicWord { base + 10 }
-    @inline(__always) var retireEpoch: AtomicWord { base + 11 }
-    @inline(__always) var retiredLink: AtomicWord { base + 12 }
-    @inline(__always) var extensionHead: AtomicWord { base + 7 }
-    @inline(__always) var successorClaim: AtomicWord { base + 13 }
-    @inline(__always) var hugePagesAdvised: AtomicWord { base + 17 }
+    /// Word offsets of the header fields (the layout in this file's header comment).
+    enum Header {
+        static let log2 = 0, successor = 1, poolBase = 2, poolCapacity = 3, freshLimit = 4
+        static let blockBytes = 5, poolBlockBytes = 6, extensionHead = 7
+        static let poolUsed = 8, migrationCursor = 9, migratedCount = 10, retireEpoch = 11
+        static let retiredLink = 12, successorClaim = 13, freeTop = 14, freeTag = 15
+        static let copyBumps = 16, hugePagesAdvised = 17
+    }
+
+    @inline(__always) var log2: UInt64 { loadRelaxed(base + Header.log2) }  // constant after publication
+    /// The successor's word (`TableWord`; 0 until a migration starts, then written once):
+    /// load it with `loadSuccessor`, install it with `installSuccessor`.
+    @inline(__always) var successor: AtomicWord { base + Header.successor }
+    @inline(__always) var poolBase: UInt64 { loadRelaxed(base + Header.poolBase) }
+    @inline(__always) var poolCapacity: UInt64 { loadRelaxed(base + Header.poolCapacity) }
+    @inline(__always) var freshLimit: UInt64 { loadRelaxed(base + Header.freshLimit) }
+    /// Bytes of the block holding the header and buckets (and the pool, for a small table).
+    @inline(__always) var blockBytes: Int { Int(loadRelaxed(base + Header.blockBytes)) }
+    /// Bytes of a separate pool block, or 0.
+    @inline(__always) var poolBlockBytes: Int { Int(loadRelaxed(base + Header.poolBlockBytes)) }
+    @inline(__always) var poolUsed: AtomicWord { base + Header.poolUsed }
+    @inline(__always) var migrationCursor: AtomicWord { base + Header.migrationCursor }
+    @inline(__always) var migratedCount: AtomicWord { base + Header.migratedCount }
+    @inline(__always) var retireEpoch: AtomicWord { base + Header.retireEpoch }
+    @inline(__always) var retiredLink: AtomicWord { base + Header.retiredLink }
+    @inline(__always) var extensionHead: AtomicWord { base + Header.extensionHead }
+    @inline(__always) var successorClaim: AtomicWord { base + Header.successorClaim }
+    @inline(__always) var hugePagesAdvised: AtomicWord { base + Header.hugePagesAdvised }
     /// The free-bucket stack: top (a bucket address, 0 = empty) and tag, one 16-byte pair.
-    @inline(__always) var freeTop: AtomicWord { base + 14 }
-    @inline(__always) var freeTag: AtomicWord { base + 15 }
-    @inline(__always) var copyBumps: AtomicWord { base + 16 }
+    @inline(__always) var freeTop: AtomicWord { base + Header.freeTop }
+    @inline(__always) var freeTag: AtomicWord { base + Header.freeTag }
+    @inline(__always) var copyBumps: AtomicWord { base + Header.copyBumps }
     @inline(__always) var address: UInt64 { LockFreeMap.address(base) }
 
     @inline(__always) var bucketCount: UInt64 { 1 &<< log2 }  // log2 <= 56: no overshift
@@ -114,22 +157,21 @@ struct Table {
         Bucket(address &+ UInt64(tableHeaderBytes) &+ (b << 6))
     }
 
-    /// The word that publishes a table: its address (page-aligned, so its low 12 bits are
-    /// free) with its log2 bucket count (at most 56) in the low bits, so that one load gives
-    /// a reader both. Decoded by `init(word:)` and `log2(ofWord:)`.
-    @inline(__always) var publishedWord: UInt64 { address | log2 }
+    /// The word that publishes this table (`TableWord`).
+    @inline(__always) var published: TableWord { TableWord(raw: address | log2) }
 
-    /// The low bits of a published word that hold the log2 bucket count.
-    @inline(__always) static var log2Mask: UInt64 { 4095 }
+    /// [U1] The successor's word, acquire: pairs with the release of `installSuccessor`, so
+    /// the successor's header is visible.
+    @inline(__always) func loadSuccessor() -> TableWord { TableWord(raw: loadAcquire(successor)) }
 
-    /// The log2 bucket count of the table a published word names.
-    @inline(__always) static func log2(ofWord word: UInt64) -> UInt64 { word & log2Mask }
+    /// The successor's word, relaxed: only to decide whether to look further (a caller that
+    /// goes on to use the successor loads it again with `loadSuccessor`).
+    @inline(__always) func peekSuccessor() -> TableWord { TableWord(raw: loadRelaxed(successor)) }
 
-    /// The head bucket for `hash` in the table published as `word`, without loading
-    /// the header.
-    @inline(__always) static func bucket(ofWord word: UInt64, hash: UInt64) -> Bucket {
-        let mask = (UInt64(1) &<< log2(ofWord: word)) &- 1  // log2 <= 56: no overshift
-        return Bucket((word & ~log2Mask) &+ UInt64(tableHeaderBytes) &+ ((hash & mask) << 6))
+    /// [U1] Installs `next` as the successor if there is none: acq_rel CAS, whose release
+    /// publishes the successor's header to whoever acquires the word. Whether it installed.
+    @inline(__always) func installSuccessor(_ next: TableWord) -> Bool {
+        compareExchangeAcqRel(successor, expected: 0, desired: next.raw).exchanged
     }
 
     // MARK: Allocation
@@ -150,7 +192,7 @@ struct Table {
         guard let block = PageMemory.allocate(byteCount: together ? bucketBlock + poolBytes : bucketBlock) else {
             return nil
         }
-        let t = Table(LockFreeMap.address(block))
+        let t = Table(address: LockFreeMap.address(block))
         var pool = block + bucketBlock
         if !together {
             guard let separate = PageMemory.allocate(byteCount: poolBytes) else {
@@ -159,12 +201,12 @@ struct Table {
             }
             pool = separate
         }
-        storeRelaxed(t.base, log2)
-        storeRelaxed(t.base + 2, LockFreeMap.address(pool))
-        storeRelaxed(t.base + 3, capacity)
-        storeRelaxed(t.base + 4, fresh)
-        storeRelaxed(t.base + 5, UInt64(together ? bucketBlock + poolBytes : bucketBlock))
-        storeRelaxed(t.base + 6, together ? 0 : UInt64(poolBytes))
+        storeRelaxed(t.base + Header.log2, log2)
+        storeRelaxed(t.base + Header.poolBase, LockFreeMap.address(pool))
+        storeRelaxed(t.base + Header.poolCapacity, capacity)
+        storeRelaxed(t.base + Header.freshLimit, fresh)
+        storeRelaxed(t.base + Header.blockBytes, UInt64(together ? bucketBlock + poolBytes : bucketBlock))
+        storeRelaxed(t.base + Header.poolBlockBytes, together ? 0 : UInt64(poolBytes))
         // Nothing to advise below a huge page: the inserts past 1/16 that check see 1.
         if bucketBlock < PageMemory.hugePageSize { storeRelaxed(t.hugePagesAdvised, 1) }
         if dense {
@@ -189,7 +231,7 @@ struct Table {
     /// pages"). A small table's single block is below the huge page size: nothing to do
     /// (its flag is set from the start).
     func adviseHugePages() {
-        let blockBytes = Int(loadRelaxed(base + 5))
+        let blockBytes = self.blockBytes
         guard blockBytes >= PageMemory.hugePageSize, loadRelaxed(hugePagesAdvised) == 0,
             compareExchangeAcqRel(hugePagesAdvised, expected: 0, desired: 1).exchanged
         else { return }
@@ -204,9 +246,9 @@ struct Table {
             PageMemory.deallocate(UnsafeMutableRawPointer(words(block)), byteCount: Self.extensionBytes)
             block = next
         }
-        let poolBlock = Int(loadRelaxed(base + 6))
+        let poolBlock = poolBlockBytes
         if poolBlock != 0 { PageMemory.deallocate(UnsafeMutableRawPointer(words(poolBase)), byteCount: poolBlock) }
-        PageMemory.deallocate(UnsafeMutableRawPointer(base), byteCount: Int(loadRelaxed(base + 5)))
+        PageMemory.deallocate(UnsafeMutableRawPointer(base), byteCount: blockBytes)
     }
 
     /// Bytes of the header, the bucket array, the pool buckets handed out so far, and
