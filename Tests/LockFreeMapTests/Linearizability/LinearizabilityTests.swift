@@ -71,8 +71,11 @@ struct LinearizabilityTests {
         static let batches = TestKnobs.scaled(short: 12, long: 25)
         /// Stop once this many key histories had overlapping operations.
         static let concurrentKeyHistories = TestKnobs.scaled(short: 500, long: .max)
-        /// Start no new batch after this long.
-        static let time: Duration = .seconds(TestKnobs.scaled(short: 10, long: 600))
+        /// Start no new batch after this long: half as long under a sanitizer or valgrind,
+        /// where rounds run 5-50x slower and CI's budget is spent (the same rounds run
+        /// uninstrumented in three other steps of `.ci/run`).
+        static let time: Duration = .seconds(
+            TestKnobs.isLong ? 600 : TestKnobs.isInstrumented ? 5 : 10)
     }
 
     /// 4 threads, 1-4 keys, a fresh map every 10 rounds: the densest conflicts.
