@@ -2,8 +2,8 @@
 // "Batches".
 //
 // Keys go in groups of `batchGroupSize`. Per group: pin once; for each key, hash it,
-// load its stripe's table word and prefetch its head bucket; then, for each key its head
-// bucket does not hold, prefetch the chain's first overflow bucket; then run each key
+// load its stripe's table word and prefetch its home bucket; then, for each key its home
+// bucket neither holds nor ends, prefetch the next bucket; then run each key
 // through exactly the single-key code (`Stripe.lookup`, or `Stripe.upsert` with the
 // closures of `wrappingAdd(_:forKey:)`); unpin. The prefetches only warm caches, so each
 // key's result and linearization point are those of the single-key call. The keys are
@@ -26,18 +26,21 @@ extension LockFreeInt64Map {
         }
     }
 
-    /// For each of `keys[0 ..< n]` whose head bucket (prefetched by `prefetchHeadBuckets`)
-    /// does not hold it, prefetches the chain's first overflow bucket, so that those second
-    /// misses overlap too (about 15 % of keys at 2.38 entries per bucket). Only a hint: its
-    /// loads are the single-key probe's own acquire loads [C1]/[C2], made pinned, and what
-    /// they see decides nothing.
+    /// For each of `keys[0 ..< n]` whose home bucket (prefetched by `prefetchHeadBuckets`)
+    /// neither holds it nor ends its probe (all four slots USED), prefetches the next bucket,
+    /// where the probe goes on, so that those second misses overlap too. Only a hint: its
+    /// loads are the single-key probe's own acquire loads [C1], made pinned, and what they
+    /// see decides nothing.
     @inline(__always) func prefetchOverflowBuckets(_ keys: UnsafePointer<Int64>, _ n: Int) {
         for j in 0..<n {
             let hashed = core.hashed(keys[j])
-            let head = core.stripes[hashed.stripe].currentWord.bucket(forHash: hashed.low)
+            let word = core.stripes[hashed.stripe].currentWord
+            let head = word.bucket(forHash: hashed.low)
             if Stripe.slotIndex(in: head, of: hashed.low) != nil { continue }
-            let next = loadAcquire(head.link) & ~linkFrozen
-            if next != 0 { prefetchForRead(Bucket(next).base) }
+            if loadAcquire(head.control(slotsPerBucket - 1)) & slotUsed == 0 { continue }
+            let home = word.home(of: hashed.low)
+            let next = home &+ 1 == word.bucketCount ? 0 : home &+ 1
+            prefetchForRead(word.table.bucket(next).base)
         }
     }
 

@@ -29,11 +29,11 @@ extension LockFreeInt64Map {
     /// - Complexity: O(entries + new buckets).
     public func reserveCapacity(_ minimumCapacity: Int) {
         MapCore.checkCapacity(minimumCapacity, in: "reserveCapacity(_:)")
-        let log2 = MapCore.initialLog2(minimumCapacity: minimumCapacity)
+        let buckets = SizeClass.buckets(code: MapCore.initialCode(minimumCapacity: minimumCapacity))
         let pin = EpochDomain.pin()
         defer { EpochDomain.unpin(pin) }
         for i in 0..<stripeCount {
-            core.stripes[i].reserve(log2: log2)
+            core.stripes[i].reserve(buckets: buckets)
         }
     }
 }

@@ -9,52 +9,51 @@ extension LockFreeInt64Map {
     /// Checks the structural invariants of every stripe. Call only while no other thread
     /// uses the map. Throws the first violation found.
     ///
-    /// Checked (DESIGN.md, section 2): every USED slot lies in the bucket and stripe its
-    /// hash selects (T1); no hash has two slots in one table (T2); in each chain the USED
-    /// slots form a prefix (T3) and so do the FROZEN ones, and at rest a chain with any
-    /// frozen slot is frozen throughout and flagged migrated (T4); the flagged count
-    /// matches; every key of a flagged chain is in the successor, and no successor key
-    /// belongs to an unflagged chain (M2); each stripe's counter equals its live entries (G1).
+    /// Checked (DESIGN.md, section 2): every USED slot belongs to its stripe (V1); no hash
+    /// has two slots in one table (V2); in each bucket the USED slots form a prefix, and
+    /// every bucket from a key's home bucket to the one before its slot is full (V3); at rest
+    /// a bucket with any frozen slot is frozen throughout and marked migrated (V4); the
+    /// marked count matches the bits; live keys plus tombstones stay within the admission
+    /// limit and the tombstone counter is exact at rest (V5); a table without an installed
+    /// successor has no bit set, a successor is open; every live key of a marked bucket is
+    /// in the successor, and a successor key that still has a slot in the old table has it
+    /// in a marked bucket (M2); each stripe's counter equals its live entries (G1).
     @_spi(Testing) public func checkInvariants() throws {
         func fail(_ message: String) -> InvariantViolation { InvariantViolation(description: message) }
         for stripeIndex in 0..<stripeCount {
             let stripe = core.stripes[stripeIndex]
-            let table = stripe.current
-            let successorWord = table.loadSuccessor()
-            let current = try chains(of: table, stripe: stripeIndex, fail)
+            let word = stripe.currentWord
+            let current = try scan(word, stripe: stripeIndex, fail)
+            let successorWord = word.table.loadSuccessor()
             var live = 0
-            var flagged = 0
-            for chain in current {
-                if chain.migrated {
-                    flagged += 1
-                } else {
-                    if chain.anyFrozen { throw fail("stripe \(stripeIndex): a frozen chain left unflagged at rest") }
-                    live += chain.live.count
-                }
+            for (b, bucket) in current.buckets.enumerated() where !bucket.marked {
+                if bucket.anyFrozen { throw fail("stripe \(stripeIndex) bucket \(b): frozen but not marked at rest") }
+                live += bucket.live.count
             }
-            if flagged != Int(loadRelaxed(table.migratedCount)) {
+            let marked = current.buckets.reduce(0) { $0 + ($1.marked ? 1 : 0) }
+            if marked != Int(loadRelaxed(word.table.migratedCount)) {
                 throw fail(
-                    "stripe \(stripeIndex): \(flagged) chains flagged, count says \(loadRelaxed(table.migratedCount))")
+                    "stripe \(stripeIndex): \(marked) buckets marked, count says \(loadRelaxed(word.table.migratedCount))")
             }
-            if successorWord.isNone {
-                if flagged != 0 { throw fail("stripe \(stripeIndex): flagged chains without a successor") }
+            if !successorWord.isTable {
+                if marked != 0 { throw fail("stripe \(stripeIndex): marked buckets without a successor") }
             } else {
-                let successor = successorWord.table
-                if !successor.loadSuccessor().isNone { throw fail("stripe \(stripeIndex): two migrations at once") }
-                let moved = try chains(of: successor, stripe: stripeIndex, fail)
-                var successorHashes = Set<UInt64>()
-                for chain in moved {
-                    if chain.anyFrozen { throw fail("stripe \(stripeIndex): a successor chain is frozen") }
-                    live += chain.live.count
-                    for hash in chain.used {
-                        successorHashes.insert(hash)
-                        if !current[Int(hash & (table.bucketCount - 1))].migrated {
-                            throw fail("stripe \(stripeIndex): successor holds a key of an unmoved chain")
-                        }
-                    }
+                if !successorWord.table.loadSuccessor().isNone {
+                    throw fail("stripe \(stripeIndex): a successor closed or migrating (two migrations at once)")
                 }
-                for chain in current where chain.migrated {
-                    for hash in chain.live where !successorHashes.contains(hash) {
+                let moved = try scan(successorWord, stripe: stripeIndex, fail)
+                for (b, bucket) in moved.buckets.enumerated() {
+                    if bucket.anyFrozen || bucket.marked { throw fail("stripe \(stripeIndex): successor bucket \(b) frozen") }
+                    live += bucket.live.count
+                }
+                for (hash, position) in moved.slots {
+                    if let old = current.slots[hash], !current.buckets[Int(old.bucket)].marked {
+                        throw fail("stripe \(stripeIndex): the successor holds a key whose old slot (bucket \(old.bucket)) was not moved")
+                    }
+                    _ = position
+                }
+                for bucket in current.buckets where bucket.marked {
+                    for hash in bucket.live where moved.slots[hash] == nil {
                         throw fail("stripe \(stripeIndex): a moved key is missing from the successor")
                     }
                 }
@@ -64,64 +63,77 @@ extension LockFreeInt64Map {
         }
     }
 
-    private struct ChainSummary {
-        var used: [UInt64] = []
+    private struct BucketSummary {
         var live: [UInt64] = []
         var anyFrozen = false
-        var migrated = false
+        var marked = false
     }
 
-    /// Reads every chain of `table`, checking T1-T3 and the frozen prefix.
-    private func chains(
-        of table: Table, stripe stripeIndex: Int, _ fail: (String) -> InvariantViolation
-    ) throws -> [ChainSummary] {
-        var result: [ChainSummary] = []
-        var seen = Set<UInt64>()
-        let mask = table.bucketCount - 1
-        for b in 0..<table.bucketCount {
-            var summary = ChainSummary()
-            let head = table.bucket(b)
-            summary.migrated = loadAcquire(head.migrated) != 0
-            var bucket = head
+    private struct TableSummary {
+        var buckets: [BucketSummary] = []
+        /// Every USED slot's hash, with its bucket and slot index.
+        var slots: [UInt64: (bucket: UInt64, slot: Int)] = [:]
+    }
+
+    /// Reads every bucket of the table published as `word`, checking V1-V5.
+    private func scan(
+        _ word: TableWord, stripe stripeIndex: Int, _ fail: (String) -> InvariantViolation
+    ) throws -> TableSummary {
+        let table = word.table
+        let n = word.bucketCount
+        var result = TableSummary()
+        var full = [Bool](repeating: false, count: Int(n))
+        var tombstones: UInt64 = 0
+        for b in 0..<n {
+            var summary = BucketSummary()
+            summary.marked = table.isMigrated(b)
+            let bucket = table.bucket(b)
             var emptySeen = false
             var unfrozenSeen = false
-            while true {
-                var flags: [UInt64] = (0..<slotsPerBucket).map { loadAcquire(bucket.control($0)) }
-                flags.append(loadAcquire(bucket.link) & linkFrozen != 0 ? slotFrozen : 0)
-                for (s, c) in flags.enumerated() {
-                    if c & slotFrozen != 0 {
-                        summary.anyFrozen = true
-                        if unfrozenSeen { throw fail("stripe \(stripeIndex) bucket \(b): frozen after unfrozen") }
-                    } else {
-                        unfrozenSeen = true
-                    }
-                    if s == slotsPerBucket { continue }
-                    if c & slotUsed == 0 {
-                        if c & slotLive != 0 { throw fail("stripe \(stripeIndex) bucket \(b): LIVE without USED") }
-                        emptySeen = true
-                        continue
-                    }
-                    if emptySeen { throw fail("stripe \(stripeIndex) bucket \(b): a used slot after an empty one") }
-                    let hash = c & slotHashMask
-                    if hash & mask != b {
-                        throw fail("stripe \(stripeIndex) bucket \(b): a key of bucket \(hash & mask)")
-                    }
-                    if core.hashed(core.key(low: hash, stripe: stripeIndex)).stripe != stripeIndex {
-                        throw fail("stripe \(stripeIndex): a key of another stripe")
-                    }
-                    if !seen.insert(hash).inserted { throw fail("stripe \(stripeIndex): a key with two slots") }
-                    summary.used.append(hash)
-                    if c & slotLive != 0 { summary.live.append(hash) }
+            for s in 0..<slotsPerBucket {
+                let c = loadAcquire(bucket.control(s))
+                if c & slotFrozen != 0 {
+                    summary.anyFrozen = true
+                    if unfrozenSeen { throw fail("stripe \(stripeIndex) bucket \(b): a frozen slot after an unfrozen one") }
+                } else {
+                    unfrozenSeen = true
                 }
-                let next = loadAcquire(bucket.link) & ~linkFrozen
-                if next == 0 { break }
-                if emptySeen { throw fail("stripe \(stripeIndex) bucket \(b): an overflow bucket after an empty slot") }
-                bucket = Bucket(next)
+                if c & slotUsed == 0 {
+                    if c & slotLive != 0 { throw fail("stripe \(stripeIndex) bucket \(b): LIVE without USED") }
+                    emptySeen = true
+                    continue
+                }
+                if emptySeen { throw fail("stripe \(stripeIndex) bucket \(b): a used slot after an empty one") }
+                let hash = c & slotHashMask
+                if core.hashed(core.key(low: hash, stripe: stripeIndex)).stripe != stripeIndex {
+                    throw fail("stripe \(stripeIndex): a key of another stripe")
+                }
+                if result.slots.updateValue((b, s), forKey: hash) != nil {
+                    throw fail("stripe \(stripeIndex): a key with two slots")
+                }
+                if c & slotLive != 0 { summary.live.append(hash) } else { tombstones += 1 }
             }
-            if summary.migrated && (unfrozenSeen || !summary.anyFrozen) {
-                throw fail("stripe \(stripeIndex) bucket \(b): flagged migrated but not frozen throughout")
+            full[Int(b)] = !emptySeen
+            if summary.marked && (unfrozenSeen || !summary.anyFrozen) {
+                throw fail("stripe \(stripeIndex) bucket \(b): marked migrated but not frozen throughout")
             }
-            result.append(summary)
+            result.buckets.append(summary)
+        }
+        for (hash, position) in result.slots {
+            var b = word.home(of: hash)
+            while b != position.bucket {
+                if !full[Int(b)] {
+                    throw fail("stripe \(stripeIndex): a key in bucket \(position.bucket) past bucket \(b), which has an empty slot")
+                }
+                b = b + 1 == n ? 0 : b + 1
+            }
+        }
+        let used = UInt64(result.slots.count)
+        if used > Table.admissionLimit(buckets: n) {
+            throw fail("stripe \(stripeIndex): \(used) slots used, over the admission limit of \(Table.admissionLimit(buckets: n))")
+        }
+        if tombstones != loadRelaxed(table.tombstones) {
+            throw fail("stripe \(stripeIndex): \(tombstones) tombstones, the counter says \(loadRelaxed(table.tombstones))")
         }
         return result
     }
@@ -203,24 +215,24 @@ extension LockFreeInt64Map {
     }
 
     /// Tests: a key that lands in stripe `stripe` with the low 58 bits of its hash equal
-    /// to `hash` in this map (so a test can aim keys at one bucket chain). The key's
-    /// bucket in a table of 2^k buckets is `hash mod 2^k`.
+    /// to `hash` in this map (so a test can aim keys at one bucket). The key's home bucket
+    /// in a table of n buckets is `⌊hash · n / 2^58⌋`: hashes below 2^58 / n share bucket 0.
     @_spi(Testing) public func key(stripe: Int, hash: UInt64) -> Int64 {
         core.key(low: hash & slotHashMask, stripe: stripe)
     }
 
-    /// Tests: head buckets of stripe `stripe`'s current table (aim keys at one stripe with
+    /// Tests: buckets of stripe `stripe`'s current table (aim keys at one stripe with
     /// `key(stripe:hash:)` to watch it grow, shrink or be reserved).
     @_spi(Testing) public func bucketCount(stripe: Int) -> Int {
-        1 << Int(core.stripes[stripe].currentWord.log2)
+        Int(core.stripes[stripe].currentWord.bucketCount)
     }
 
-    /// Tests: stripes whose current table has a bucket array of at least a huge page that
+    /// Tests: stripes whose current table has a block of at least a huge page that
     /// has not been offered huge pages yet (DESIGN.md, "Huge pages"). Quiescent use.
     @_spi(Testing) public var stripesAwaitingHugePageAdvice: Int {
         (0..<stripeCount).reduce(0) { n, i in
             let table = core.stripes[i].current
-            let large = Int(loadRelaxed(table.base + 5)) >= PageMemory.hugePageSize
+            let large = table.blockBytes >= PageMemory.hugePageSize
             return n + (large && loadRelaxed(table.hugePagesAdvised) == 0 ? 1 : 0)
         }
     }
@@ -249,7 +261,7 @@ extension LockFreeInt64Map {
     @_spi(Testing) public static var raceWideningIsOn: Bool { RaceWindow.isActive }
 
     /// Bytes the process has mapped for maps right now (all maps: stripes, tables,
-    /// overflow pools, thread records). Returns to its previous value when maps are released.
+    /// thread records). Returns to its previous value when maps are released.
     @_spi(Testing) public static var mappedByteCount: Int { PageMemory.mappedByteCount }
 
     /// How deeply the calling thread is inside map operations (0 outside any call).

@@ -1,7 +1,7 @@
 // for-in iteration: a resumable, weakly consistent walk that holds no reclamation pin
-// between calls of next(). Each stripe's hash space is walked in bit-reversed order, one
-// head bucket's range per step, so the cursor (stripe, position) survives growth and
-// shrinking of the tables. The argument is docs/DESIGN.md, section 8, "Iterator".
+// between calls of next(). Each stripe's hash space is walked in hash order, one home
+// bucket's range per step, so the cursor (stripe, position) survives growth and shrinking
+// of the tables. The argument is docs/DESIGN.md, section 8, "Iterator".
 
 /// `for (key, value) in map`: weakly consistent, with the same guarantee as `forEach(_:)`:
 /// every key present for the whole iteration is produced exactly once, with a value it
@@ -16,7 +16,7 @@ extension LockFreeInt64Map: Sequence {
 
     /// The iterator of `for (key, value) in map`. See the conformance for its guarantee.
     ///
-    /// Each call of `next()` is lock-free. It works one head bucket's worth of entries at
+    /// Each call of `next()` is lock-free. It works one home bucket's worth of entries at
     /// a time into a small buffer that it allocates once (and grows rarely); between calls
     /// it holds no pin, only the map and a cursor.
     public struct Iterator: IteratorProtocol {
@@ -55,7 +55,7 @@ extension LockFreeInt64Map: Sequence {
             var ranges = 0
             while buffer.isEmpty, ranges < Self.rangesPerRefill, position < iterationPositionEnd {
                 let word = s.currentWord
-                let (bucket, end) = Stripe.bucketRange(containing: position, log2: word.log2)
+                let (bucket, end) = Stripe.bucketRange(containing: position, in: word)
                 let stripeIndex = stripe
                 s.visitLiveEntries(tableWord: word, bucket: bucket, positions: position..<end) {
                     hash, value in
@@ -82,11 +82,15 @@ extension LockFreeInt64Map: Sequence {
 // and `max(_:_:)` inside every extension of this class: code there writes `Swift.min`.
 
 extension LockFreeInt64Map {
-    /// For tests: the head bucket of a table of 2^`log2` buckets whose position range holds
-    /// `position`, and the end of that range (DESIGN.md, section 8, "Iterator").
-    @_spi(Testing) public static func iterationBucketRange(containing position: UInt64, log2: UInt64) -> (
-        bucket: UInt64, end: UInt64
+    /// For tests: the home bucket of `position` (a 58-bit hash) in a table of the size class
+    /// of at least `buckets` buckets, the end of its range of hashes, and that class's bucket
+    /// count (DESIGN.md, section 8, "Iterator").
+    @_spi(Testing) public static func iterationBucketRange(containing position: UInt64, buckets: Int) -> (
+        bucket: UInt64, end: UInt64, bucketCount: UInt64
     ) {
-        Stripe.bucketRange(containing: position, log2: log2)
+        let code = SizeClass.code(atLeast: UInt64(buckets))
+        let word = TableWord(raw: code)  // only the size code is decoded
+        let (bucket, end) = Stripe.bucketRange(containing: position, in: word)
+        return (bucket, end, word.bucketCount)
     }
 }

@@ -24,23 +24,25 @@ extension LockFreeInt64Map {
     public struct Statistics: Sendable, Equatable, CustomStringConvertible {
         /// Independent tables (chosen by the top bits of a key's hash).
         public var stripeCount: Int
-        /// Head buckets (64 bytes, three entries each) in all current tables.
+        /// Buckets (64 bytes, four entries each) in all current tables.
         public var bucketCount: Int
-        /// Overflow buckets linked behind head buckets (of successors too, mid-migration).
+        /// Buckets holding an entry whose home is an earlier bucket (an overflow continues in
+        /// the next bucket), of successors too, mid-migration.
         public var overflowBucketCount: Int
         /// Live entries found by the walk.
         public var entryCount: Int
         /// Slots that still hold a removed key (dropped at the table's next migration).
         public var tombstoneCount: Int
-        /// `entryCount / bucketCount`: entries per head bucket (tables grow past 2.5).
+        /// `entryCount / bucketCount`: entries per bucket (of 4 slots; tables grow when live
+        /// entries and tombstones pass 3.2).
         public var loadFactor: Double
-        /// The most live entries in one bucket chain: the longest walk a lookup takes.
+        /// The most buckets a lookup of a present key reads: from its home bucket to its own.
         public var longestChain: Int
         /// Migrations completed (growth, shrinking, or dropping tombstones).
         public var resizeCount: Int
         /// Stripes whose migration to a new table is under way.
         public var migratingStripeCount: Int
-        /// Bytes of the current tables: bucket arrays and overflow buckets in use.
+        /// Bytes of the current tables: headers, buckets and migrated bitmaps.
         public var tableBytes: Int
 
         public var description: String {
@@ -60,47 +62,47 @@ extension LockFreeInt64Map {
         defer { EpochDomain.unpin(pin) }
         for stripeIndex in 0..<stripeCount {
             let stripe = core.stripes[stripeIndex]
-            let table = stripe.current
-            stats.bucketCount += Int(table.bucketCount)
+            let word = stripe.currentWord
+            stats.bucketCount += Int(word.bucketCount)
             stats.resizeCount += Int(loadRelaxed(stripe.resizeCount))
-            stats.tableBytes += table.residentBytes
-            let successor = table.loadSuccessor()
-            if !successor.isNone {
-                // A migration is under way: the chains it has moved (flagged) hold their
+            stats.tableBytes += word.table.residentBytes
+            let successor = word.table.loadSuccessor()
+            if successor.isTable {
+                // A migration is under way: the buckets it has moved (marked) hold their
                 // entries in the successor, which is walked too.
                 stats.migratingStripeCount += 1
-                add(successor.table, to: &stats, skippingMoved: false)
+                add(successor, to: &stats, skippingMoved: false)
             }
-            add(table, to: &stats, skippingMoved: !successor.isNone)
+            add(word, to: &stats, skippingMoved: successor.isTable)
         }
         stats.loadFactor = stats.bucketCount == 0 ? 0 : Double(stats.entryCount) / Double(stats.bucketCount)
         return stats
     }
 
-    /// Adds the chains of `table` to `stats` (entries of moved chains only when
-    /// `skippingMoved` is false).
-    private func add(_ table: Table, to stats: inout Statistics, skippingMoved: Bool) {
-        for b in 0..<table.bucketCount {
-            let head = table.bucket(b)
-            if skippingMoved, loadAcquire(head.migrated) != 0 { continue }
-            var bucket = head
-            var chain = 0
-            while true {
-                for s in 0..<slotsPerBucket {
-                    let c = loadAcquire(bucket.control(s))
-                    if c & slotLive != 0 {
-                        chain += 1
-                    } else if c & slotUsed != 0 {
-                        stats.tombstoneCount += 1
-                    }
+    /// Adds the buckets of the table published as `word` to `stats` (entries of moved
+    /// buckets only when `skippingMoved` is false).
+    private func add(_ word: TableWord, to stats: inout Statistics, skippingMoved: Bool) {
+        let table = word.table
+        let n = word.bucketCount
+        for b in 0..<n {
+            if skippingMoved, table.isMigrated(b) { continue }
+            let bucket = table.bucket(b)
+            var displaced = false
+            for s in 0..<slotsPerBucket {
+                let c = loadAcquire(bucket.control(s))
+                if c & slotUsed == 0 { continue }
+                let home = word.home(of: c & slotHashMask)
+                if home != b { displaced = true }
+                if c & slotLive != 0 {
+                    stats.entryCount += 1
+                    // The buckets a lookup of this key reads: from its home to this one.
+                    let probe = Int(b >= home ? b - home : b + n - home) + 1
+                    stats.longestChain = Swift.max(stats.longestChain, probe)
+                } else {
+                    stats.tombstoneCount += 1
                 }
-                let next = loadAcquire(bucket.link) & ~linkFrozen
-                if next == 0 { break }
-                stats.overflowBucketCount += 1
-                bucket = Bucket(next)
             }
-            stats.entryCount += chain
-            stats.longestChain = Swift.max(stats.longestChain, chain)
+            if displaced { stats.overflowBucketCount += 1 }
         }
     }
 }

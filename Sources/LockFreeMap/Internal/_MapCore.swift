@@ -38,36 +38,35 @@ struct MapCore {
         }
     }
 
-    /// Log2 bucket count of each stripe's first table for `minimumCapacity` entries (at
-    /// most `maximumCapacity`): enough buckets that no stripe grows before the map holds
-    /// that many random keys. A stripe's share is binomial (n trials, p = 1/64): the table
-    /// is sized for its mean plus 6 standard deviations plus 8 (the most loaded of 64
-    /// stripes is rarely past 3), and never for less than the mean plus a quarter (large
-    /// maps keep the headroom they always had). DESIGN.md, "Growth, shrinking and sizes".
-    static func initialLog2(minimumCapacity: Int) -> UInt64 {
+    /// Size code of each stripe's first table for `minimumCapacity` entries (at most
+    /// `maximumCapacity`): enough buckets that no stripe grows before the map holds that many
+    /// random keys. A stripe's share is binomial (n trials, p = 1/64): the table is sized for
+    /// its mean plus 6 standard deviations plus 8 (the most loaded of 64 stripes is rarely
+    /// past 3), and never for less than the mean plus a quarter, at the growth load (80 % of
+    /// the slots: 16/5 entries per bucket). DESIGN.md, "Growth, shrinking and sizes".
+    static func initialCode(minimumCapacity: Int) -> UInt64 {
         let mean = Double(minimumCapacity) / Double(stripeCount)
         let deviation = (mean * (1 - 1 / Double(stripeCount))).squareRoot()
         let perStripe = UInt64(max(mean + 6 * deviation + 8, mean * 1.25).rounded(.up))
-        var log2 = minimumTableLog2
-        while exceedsGrowthLoad(entries: perStripe, log2: log2), log2 < 56 { log2 += 1 }
-        return log2
+        return SizeClass.code(atLeast: (perStripe * 5 + 15) / 16)
     }
 
     init(minimumCapacity: Int, seed: UInt64) {
         self.seed = seed
         let raw = PageMemory.allocateOrStop(byteCount: stripeCount * Stripe.byteCount, for: "the stripes of a new map")
         stripes = StripeArray(base: raw.assumingMemoryBound(to: UInt64.self))
-        let log2 = Self.initialLog2(minimumCapacity: minimumCapacity)
+        let code = Self.initialCode(minimumCapacity: minimumCapacity)
+        let buckets = SizeClass.buckets(code: code)
         for i in 0..<stripeCount {
             let stripe = stripes[i]
             // Not dense: a presized table may stay mostly empty (Table.adviseHugePages).
-            guard let table = Table.allocate(log2: log2, copyReserve: 0, dense: false) else {
+            guard let table = Table.allocate(code: code, dense: false) else {
                 PageMemory.outOfMemory(
-                    byteCount: Table.byteCount(log2: log2, copyReserve: 0),
-                    for: "a table of \(UInt64(1) << log2) buckets of a new map (64 such tables)")
+                    byteCount: Table.byteCount(buckets: buckets),
+                    for: "a table of \(buckets) buckets of a new map (64 such tables)")
             }
             storeRelaxed(stripe.tableWord, table.published.raw)
-            storeRelaxed(stripe.floorLog2, log2)
+            storeRelaxed(stripe.floorBuckets, buckets)
         }
         // The map is published to other threads by whatever the user shares it with
         // (a let, a Task capture): that publication orders these plain stores.

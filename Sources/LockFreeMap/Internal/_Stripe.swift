@@ -4,9 +4,9 @@
 // Layout (128 bytes: the read-mostly line first, so that the counter line, written by
 // every insert and removal, shares no line with the table word every lookup loads):
 //
-//   line 0  [0] current table, published as address | log2 bucket count
-//           [1] unused  [2] floor log2: the initial table's, raised by reserveCapacity
-//               (no table is made smaller, and none shrinks below it)
+//   line 0  [0] current table, published as a `TableWord` (address | size code)
+//           [1] unused  [2] floor: the initial table's bucket count, raised by
+//               reserveCapacity (no table is made smaller, and none shrinks below it)
 //           [3] migrations completed  [4] head of the retired-table list
 //   line 1  [8] entry counter
 
@@ -15,10 +15,10 @@ struct Stripe {
     let base: AtomicWord
 
     @inline(__always) var tableWord: AtomicWord { base }
-    /// The log2 bucket count below which the stripe's tables never go: set by `init`
-    /// from `minimumCapacity`, raised (never lowered) by `reserveCapacity`. It sizes every
-    /// new table and stops shrinking.
-    @inline(__always) var floorLog2: AtomicWord { base + 2 }
+    /// The bucket count below which the stripe's tables never go: set by `init` from
+    /// `minimumCapacity`, raised (never lowered) by `reserveCapacity`. It sizes every new
+    /// table and stops shrinking.
+    @inline(__always) var floorBuckets: AtomicWord { base + 2 }
     @inline(__always) var resizeCount: AtomicWord { base + 3 }
     @inline(__always) var retiredHead: AtomicWord { base + 4 }
     @inline(__always) var entryCount: AtomicWord { base + 8 }
@@ -36,7 +36,7 @@ extension Stripe {
     func deallocateTables() {
         let table = current
         let successor = table.peekSuccessor()
-        if !successor.isNone { successor.table.deallocate() }
+        if successor.isTable { successor.table.deallocate() }
         table.deallocate()
         var list = loadRelaxed(retiredHead)
         while list != 0 {

@@ -136,14 +136,22 @@ import _LockFreeMapTestSupport
         }
     }
 
-    /// Growth from capacity 0 keeps the average load at most the documented factor.
+    /// Growth from capacity 0 keeps the load at most the documented factors: 3.8 entries per
+    /// bucket of 4 (95 %, the admission limit) while a migration may be under way, and 3.2
+    /// (80 %, the growth load) once none is; and probes short: linear probing at 80 % makes
+    /// clusters, the longest of which the layout study's simulation put at 71 buckets over
+    /// 640,000 keys (docs/results/layout-study-2026-12-05).
     @Test func growthKeepsLoadFactorBounded() throws {
         let map = LockFreeInt64Map()
         for i in 0..<300_000 { map.insertValue(Int64(i), forKey: Int64(i)) }
         let stats = map.statistics
         #expect(stats.entryCount == 300_000)
-        #expect(stats.loadFactor <= 2.5, "\(stats)")
-        #expect(stats.longestChain <= 16, "\(stats)")
+        #expect(stats.loadFactor <= 3.8, "\(stats)")
+        #expect(stats.longestChain <= 128, "\(stats)")
+        while map.migratingStripeCount > 0 {
+            for i in 0..<1_000 { map.wrappingAdd(0, forKey: Int64(i)) }  // each write moves a chunk
+        }
+        #expect(map.statistics.loadFactor <= 3.2, "\(map.statistics)")
         try map.checkInvariants()
     }
 }

@@ -271,27 +271,33 @@ struct AdditionsTests {
         try map.checkInvariants()
     }
 
-    /// The bit-reversed position order: a bucket's hashes fill exactly its position range,
-    /// for every table size (the property the iterator's cursor relies on).
+    /// The hash order of positions: a bucket's hashes fill exactly its range, the ranges of
+    /// consecutive buckets touch, and the home bucket is ⌊h · n / 2^58⌋ computed the slow way,
+    /// for size classes small and large, powers of two or not (the property the iterator's
+    /// cursor relies on).
     @Test func bucketRangesTileThePositionSpace() {
         var rng = SeededRandom(seed: 7)
-        for log2 in [UInt64(3), 4, 9, 20, 56] {
+        for target in [32, 33, 47, 1_000, 3_000_000, 1 << 40] {
             for _ in 0..<2_000 {
                 let hash = rng.next() & ((1 << 58) - 1)
-                let position = reversedBitsForTest(hash)
-                let (bucket, end) = LockFreeInt64Map.iterationBucketRange(containing: position, log2: log2)
-                #expect(bucket == hash & ((1 << log2) - 1))
-                let size: UInt64 = 1 << (58 - log2)
-                #expect(end % size == 0 && end - size <= position && position < end)
+                let (bucket, end, n) = LockFreeInt64Map.iterationBucketRange(containing: hash, buckets: target)
+                #expect(n >= UInt64(target) && n - UInt64(target) <= n / 16)
+                #expect(bucket == Self.homeTheSlowWay(hash, n))
+                // `end` is the first hash of the next bucket: its home is bucket + 1, and the
+                // hash before it is still at home in `bucket`.
+                #expect(hash < end && end <= 1 << 58)
+                if end < 1 << 58 {
+                    #expect(Self.homeTheSlowWay(end, n) == bucket + 1)
+                }
+                #expect(Self.homeTheSlowWay(end - 1, n) == bucket)
             }
         }
     }
 
-    /// reverse58 written the slow way.
-    func reversedBitsForTest(_ hash: UInt64) -> UInt64 {
-        var r: UInt64 = 0
-        for bit in 0..<58 where hash & (1 << bit) != 0 { r |= 1 << (57 - bit) }
-        return r
+    /// ⌊h · n / 2^58⌋ from the full 128-bit product (no UInt128: it needs macOS 15).
+    static func homeTheSlowWay(_ hash: UInt64, _ n: UInt64) -> UInt64 {
+        let product = hash.multipliedFullWidth(by: n)
+        return product.high << 6 | product.low >> 58
     }
 
     // MARK: Literals, description, Dictionary
