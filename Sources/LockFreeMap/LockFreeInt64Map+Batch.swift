@@ -11,12 +11,12 @@
 
 extension LockFreeInt64Map {
     /// Keys per group of a batch: hashed and prefetched together, then probed, under one
-    /// pin. 16 head buckets in flight is about what a core's miss buffers hold (10 to 16
+    /// pin. 16 home buckets in flight is about what a core's miss buffers hold (10 to 16
     /// line-fill buffers on current x86-64 and arm64 cores).
     @inline(__always) static var batchGroupSize: Int { 16 }
 
     /// For each of `keys[0 ..< n]`, hashes it, loads its stripe's table word and prefetches
-    /// its head bucket. Called pinned: the table cannot be freed meanwhile (and a prefetch
+    /// its home bucket. Called pinned: the table cannot be freed meanwhile (and a prefetch
     /// never faults anyway).
     @inline(__always) func prefetchHeadBuckets(_ keys: UnsafePointer<Int64>, _ n: Int) {
         for j in 0..<n {
@@ -125,7 +125,7 @@ extension LockFreeInt64Map {
     /// have given at its linearization point; the batch as a whole is **not** one atomic
     /// step (another thread's writes may land between two of its lookups, even two of one
     /// key). Lock-free, allocates nothing. Keys are processed in groups of 16: a group's
-    /// head buckets are prefetched together before its keys are probed, so that the cache
+    /// home buckets are prefetched together before its keys are probed, so that the cache
     /// misses of the group overlap; a group is one reclamation pin, never more, so a long
     /// batch does not delay the freeing of old tables.
     ///
@@ -165,9 +165,9 @@ extension LockFreeInt64Map {
     /// Each add is linearizable on its own and does exactly what `wrappingAdd(_:forKey:)`
     /// does; the batch as a whole is **not** one atomic step. A key that appears twice is
     /// added to twice (its two new values differ by `delta`, unless another thread added
-    /// in between). Lock-free, allocates nothing (an insert may take an overflow bucket
-    /// from its table's own pool, as a single add does). Keys are processed in groups of
-    /// 16, each under one reclamation pin, their head buckets prefetched before they are
+    /// in between). Lock-free, allocates nothing (an insert takes an empty slot of its
+    /// table, as a single add does). Keys are processed in groups of 16, each under one
+    /// reclamation pin, their home buckets prefetched before they are
     /// written.
     ///
     /// `newValues`, when given, must have the same count as `keys`; otherwise the call

@@ -5,8 +5,8 @@ extension LockFreeInt64Map {
     /// Inserts `value` for `key`, or replaces the value already there.
     ///
     /// As one atomic step: `let old = map[key]; map[key] = value; return old`.
-    /// Lock-free and linearizable. Allocates nothing; an insert may take an overflow
-    /// bucket from the table's own pool.
+    /// Lock-free and linearizable. Allocates nothing: an insert takes an empty slot of the
+    /// table that is already mapped.
     /// - Returns: The value it replaced, or `nil` if the key was absent.
     @discardableResult
     public func updateValue(_ value: Int64, forKey key: Int64) -> Int64? {

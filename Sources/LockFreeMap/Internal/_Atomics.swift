@@ -6,7 +6,7 @@
 // written there, with the pair id used in docs/DESIGN.md ("Memory orders").
 import _LockFreeMapShims
 
-/// A 64-bit word that is only ever accessed atomically (slots, links,
+/// A 64-bit word that is only ever accessed atomically (slots, table fields,
 /// counters, epochs). It is a pointer into memory the map owns.
 typealias AtomicWord = UnsafeMutablePointer<UInt64>
 

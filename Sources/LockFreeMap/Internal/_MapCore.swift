@@ -51,13 +51,28 @@ struct MapCore {
         return SizeClass.code(atLeast: (perStripe * 5 + 15) / 16)
     }
 
+    /// The first table of stripe `stripe`: at least the presized `code`, and for a map that
+    /// starts small, 32 + stripe/4 buckets (32 to 47: one page each, like 32). Stripes fill
+    /// at the same pace (a key's stripe is random), so tables that started alike would grow
+    /// in step: every stripe would migrate at the same moment, holding its old and new
+    /// tables together (1 + 1/1.5 times the memory of the new ones), and the map's bytes per
+    /// entry would jump at each growth. Starting the stripes spread over a third of a growth
+    /// step keeps their growths spread as the map grows (each grows by the same factor), so
+    /// that few migrate at once and the map's bytes per entry stay flat (DESIGN.md, "Growth,
+    /// shrinking and sizes").
+    static func staggered(_ code: UInt64, stripe: Int) -> UInt64 {
+        let spread = SizeClass.minimumBuckets + UInt64(stripe) / 4
+        return SizeClass.buckets(code: code) >= spread ? code : SizeClass.code(atLeast: spread)
+    }
+
     init(minimumCapacity: Int, seed: UInt64) {
         self.seed = seed
         let raw = PageMemory.allocateOrStop(byteCount: stripeCount * Stripe.byteCount, for: "the stripes of a new map")
         stripes = StripeArray(base: raw.assumingMemoryBound(to: UInt64.self))
-        let code = Self.initialCode(minimumCapacity: minimumCapacity)
-        let buckets = SizeClass.buckets(code: code)
+        let presized = Self.initialCode(minimumCapacity: minimumCapacity)
         for i in 0..<stripeCount {
+            let code = Self.staggered(presized, stripe: i)
+            let buckets = SizeClass.buckets(code: code)
             let stripe = stripes[i]
             // Not dense: a presized table may stay mostly empty (Table.adviseHugePages).
             guard let table = Table.allocate(code: code, dense: false) else {

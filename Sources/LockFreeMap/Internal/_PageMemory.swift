@@ -1,10 +1,10 @@
-// Whole pages from the kernel, for tables, overflow pools and thread records.
+// Whole pages from the kernel, for tables and thread records.
 //
 // The map takes its large blocks with mmap rather than malloc so that no user-space
 // allocator lock sits on any map path: a thread paused inside malloc while holding an
 // arena lock could otherwise stall another thread's insert (lock-freedom includes the
 // allocator; docs/DESIGN.md, "Progress"). Fresh anonymous pages read as zero, which the
-// tables rely on (zero = empty slot, no overflow link).
+// tables rely on (zero = empty slot, open successor field, no migrated bit).
 //
 // Failure is a result, not a crash: `allocate` returns nil when the kernel refuses, and
 // each caller decides (docs/DESIGN.md, "Out of memory"): optional work (growing early,

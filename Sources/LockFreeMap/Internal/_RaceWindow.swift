@@ -11,14 +11,12 @@
 enum RaceSite {
     /// Between a pin's store and the operation's first table load.
     case afterPin
-    /// Between freezing a chain and copying it.
+    /// Between freezing a bucket and copying it.
     case afterFreeze
-    /// Between copying a chain and flagging it migrated.
+    /// Between copying a bucket and marking it migrated.
     case beforeFlag
     /// Before the CAS that publishes a successor table.
     case beforePublish
-    /// Between taking an overflow bucket and the CAS that links it.
-    case beforeLink
 }
 
 enum RaceWindow {

@@ -37,7 +37,7 @@
 
 /// Buckets per migration chunk claimed by a helping writer. Small, so that the writes that
 /// help each pay little (DESIGN.md, "Growth without tail spikes").
-let migrationChunk: UInt64 = 2
+let migrationChunk: UInt64 = 4
 
 // MARK: - The protocol
 
@@ -322,9 +322,10 @@ extension Stripe {
 
     /// After an insert into the table published as `word` that brought the stripe to
     /// `entries` and the table to `used` slots in use (live keys and tombstones, as
-    /// admission counted them): past the growth load, start growing (unless another thread
-    /// is mapping the successor: `startMigration`), or, while the migration runs, move a
-    /// second chunk, and once every chunk is claimed finish the migration.
+    /// admission counted them): while a migration runs (the insert went to the successor),
+    /// move a second chunk; past the growth load, start growing (unless another thread is
+    /// mapping the successor: `startMigration`), or once every chunk is claimed finish the
+    /// migration.
     @inline(__always) func afterInsert(_ word: TableWord, entries: UInt64, used: UInt64) {
         let table = word.table
         let n = word.bucketCount
@@ -334,14 +335,16 @@ extension Stripe {
         // its CAS makes the next insert see one more, so any one count can be skipped.
         // The flag (1 at once for a table too small for huge pages) makes it one load.
         if entries >= n >> 4, loadRelaxed(table.hugePagesAdvised) == 0 { table.adviseHugePages() }
-        guard used > Table.growthLoad(buckets: n) else { return }
         let current = currentWord
         if current != word {
-            // An insert into a successor still being filled: help finish that migration,
-            // after which this table can grow.
-            helpMigration(current.table, finishIfClaimed: true)
+            // An insert into a successor still being filled (every insert goes there while
+            // a migration runs): a second chunk, so that the old table is left, and freed,
+            // after a quarter of its bucket count in inserts rather than half; past the
+            // successor's own growth load, finish the migration, after which it can grow.
+            helpMigration(current.table, finishIfClaimed: used > Table.growthLoad(buckets: n))
             return
         }
+        guard used > Table.growthLoad(buckets: n) else { return }
         let successor = table.loadSuccessor()
         if successor.isNone {
             startMigration(of: table)

@@ -104,7 +104,7 @@ extension Stripe {
     }
 
     /// The value for `hash`, or (false, _) if absent. Never writes, never allocates,
-    /// never waits: bounded by the table and by the tables a migration has chained.
+    /// never waits: bounded by the table's buckets and by the one successor a migration adds.
     @inline(__always) func lookup(_ hash: UInt64) -> (found: Bool, value: UInt64) {
         var word = currentWord
         // What the older table said, for when the newer one has no slot for the key yet
