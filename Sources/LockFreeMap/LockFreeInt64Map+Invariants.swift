@@ -254,6 +254,18 @@ extension LockFreeInt64Map {
         storeRelaxed(core.stripes[stripe].current.successorClaim, 1)
     }
 
+    /// Tests: closes stripe `stripe`'s current table to new keys as a thread does when it
+    /// starts a migration (`Stripe.startMigration`), and never installs a successor: as if
+    /// that thread stopped between the close and the install for good.
+    @_spi(Testing) public func stallAfterClosing(stripe: Int) {
+        core.stripes[stripe].current.close()
+    }
+
+    /// Tests: the tombstone counter of stripe `stripe`'s current table.
+    @_spi(Testing) public func tombstoneCount(stripe: Int) -> Int {
+        Int(truncatingIfNeeded: loadRelaxed(core.stripes[stripe].current.tombstones))
+    }
+
     /// Whether quarantine mode (LOCKFREEMAP_QUARANTINE=1) is on in this process.
     @_spi(Testing) public static var quarantineIsOn: Bool { PageMemory.quarantineIsOn }
 

@@ -196,9 +196,13 @@ struct Table {
     @inline(__always) func loadSuccessorSeqCst() -> TableWord { TableWord(raw: loadSeqCst(successor)) }
 
     /// [A2] Closes the table to new keys: seq_cst CAS 0 -> `closed` (does nothing if the
-    /// table is closed or has a successor already).
+    /// table is closed or has a successor already). Then a seq_cst load of the field: the
+    /// shim's CAS fails with acquire, and a thread that finds the table closed by another
+    /// must read the field seq_cst before it counts the entries, as the closer's own CAS
+    /// does (verify/genmc/v3_admission.c, `ENSURE_SUCC_ACQUIRE` fails).
     @inline(__always) func close() {
         _ = compareExchangeSeqCst(successor, expected: 0, desired: TableWord.closed.raw)
+        _ = loadSeqCst(successor)
     }
 
     /// [U1] Installs `next` as the successor of this closed table: seq_cst CAS `closed` ->
