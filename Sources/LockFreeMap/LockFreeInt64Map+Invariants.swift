@@ -33,7 +33,8 @@ extension LockFreeInt64Map {
             let marked = current.buckets.reduce(0) { $0 + ($1.marked ? 1 : 0) }
             if marked != Int(loadRelaxed(word.table.migratedCount)) {
                 throw fail(
-                    "stripe \(stripeIndex): \(marked) buckets marked, count says \(loadRelaxed(word.table.migratedCount))")
+                    "stripe \(stripeIndex): \(marked) buckets marked, "
+                        + "count says \(loadRelaxed(word.table.migratedCount))")
             }
             if !successorWord.isTable {
                 if marked != 0 { throw fail("stripe \(stripeIndex): marked buckets without a successor") }
@@ -43,12 +44,16 @@ extension LockFreeInt64Map {
                 }
                 let moved = try scan(successorWord, stripe: stripeIndex, fail)
                 for (b, bucket) in moved.buckets.enumerated() {
-                    if bucket.anyFrozen || bucket.marked { throw fail("stripe \(stripeIndex): successor bucket \(b) frozen") }
+                    if bucket.anyFrozen || bucket.marked {
+                        throw fail("stripe \(stripeIndex): successor bucket \(b) frozen")
+                    }
                     live += bucket.live.count
                 }
                 for (hash, position) in moved.slots {
                     if let old = current.slots[hash], !current.buckets[Int(old.bucket)].marked {
-                        throw fail("stripe \(stripeIndex): the successor holds a key whose old slot (bucket \(old.bucket)) was not moved")
+                        throw fail(
+                            "stripe \(stripeIndex): the successor holds a key whose old slot "
+                                + "(bucket \(old.bucket)) was not moved")
                     }
                     _ = position
                 }
@@ -94,7 +99,9 @@ extension LockFreeInt64Map {
                 let c = loadAcquire(bucket.control(s))
                 if c & slotFrozen != 0 {
                     summary.anyFrozen = true
-                    if unfrozenSeen { throw fail("stripe \(stripeIndex) bucket \(b): a frozen slot after an unfrozen one") }
+                    if unfrozenSeen {
+                        throw fail("stripe \(stripeIndex) bucket \(b): a frozen slot after an unfrozen one")
+                    }
                 } else {
                     unfrozenSeen = true
                 }
@@ -123,17 +130,22 @@ extension LockFreeInt64Map {
             var b = word.home(of: hash)
             while b != position.bucket {
                 if !full[Int(b)] {
-                    throw fail("stripe \(stripeIndex): a key in bucket \(position.bucket) past bucket \(b), which has an empty slot")
+                    throw fail(
+                        "stripe \(stripeIndex): a key in bucket \(position.bucket) past bucket \(b), "
+                            + "which has an empty slot")
                 }
                 b = b + 1 == n ? 0 : b + 1
             }
         }
         let used = UInt64(result.slots.count)
         if used > Table.admissionLimit(buckets: n) {
-            throw fail("stripe \(stripeIndex): \(used) slots used, over the admission limit of \(Table.admissionLimit(buckets: n))")
+            throw fail(
+                "stripe \(stripeIndex): \(used) slots used, over the admission limit of "
+                    + "\(Table.admissionLimit(buckets: n))")
         }
         if tombstones != loadRelaxed(table.tombstones) {
-            throw fail("stripe \(stripeIndex): \(tombstones) tombstones, the counter says \(loadRelaxed(table.tombstones))")
+            throw fail(
+                "stripe \(stripeIndex): \(tombstones) tombstones, the counter says \(loadRelaxed(table.tombstones))")
         }
         return result
     }

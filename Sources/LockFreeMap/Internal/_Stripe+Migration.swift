@@ -276,11 +276,9 @@ extension Stripe {
                 if c & slotFrozen != 0 { return }
                 if c == 0 {
                     // [P1] seq_cst 16-byte CAS, as an insert.
-                    if compareExchangePairSeqCst(bucket.control(i), expected: (0, 0), desired: (liveControl(hash), value))
-                        == (0, 0)
-                    {
-                        return
-                    }
+                    let seen = compareExchangePairSeqCst(
+                        bucket.control(i), expected: (0, 0), desired: (liveControl(hash), value))
+                    if seen == (0, 0) { return }
                     continue  // the slot changed: look at it again
                 }
                 if isSlot(c, of: hash) { return }
