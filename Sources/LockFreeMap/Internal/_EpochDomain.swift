@@ -118,15 +118,13 @@ enum EpochDomain {
     }
 
     /// Counts the calling thread's writes that found retired tables waiting, and says
-    /// when to try freeing them: every 256th, so that the system calls of an epoch advance
-    /// and of the frees (membarrier, munmap) fall on few operations, yet an old table is
-    /// freed within a few hundred writes of its stripe rather than thousands (it is memory
-    /// the map holds for nothing: DESIGN.md, "When tables are freed"). `r` is the record
-    /// `pin()` returned.
+    /// when to try freeing them: every 2,048th, so that the system calls of an epoch
+    /// advance and of the frees (membarrier, munmap) fall on few operations. `r` is the
+    /// record `pin()` returned.
     @inline(__always) static func tick(_ r: ThreadRecord) -> Bool {
         let n = loadRelaxed(r.writeTally) &+ 1  // written only by this thread
         storeRelaxed(r.writeTally, n)
-        return n & 255 == 1
+        return n & 2047 == 1
     }
 
     /// The calling thread's pin nesting depth (0 outside map operations).

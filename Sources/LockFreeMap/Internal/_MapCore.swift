@@ -82,6 +82,7 @@ struct MapCore {
             }
             storeRelaxed(stripe.tableWord, table.published.raw)
             storeRelaxed(stripe.floorBuckets, buckets)
+            storeRelaxed(stripe.stripeArrayAddress, LockFreeMap.address(stripes.base))
         }
         // The map is published to other threads by whatever the user shares it with
         // (a let, a Task capture): that publication orders these plain stores.

@@ -29,11 +29,24 @@
 /// per 8 buckets (3 % of the slots).
 @inline(__always) func underShrinkLoad(entries: UInt64, buckets n: UInt64) -> Bool { entries &* 8 < n }
 
-/// The size code of a successor for a stripe of `entries` entries whose floor is `floor`
-/// buckets.
-@inline(__always) func successorCode(entries: UInt64, floor: UInt64) -> UInt64 {
-    SizeClass.code(atLeast: Swift.max(bucketsToHold(entries: entries), floor))
+/// The size code of the successor of a table of `current` buckets, for a stripe of `entries`
+/// entries whose floor is `floor` buckets: the smallest size class that holds the entries at
+/// 8/15 of its slots, at least the floor, and, for a growth (the table is past its growth
+/// load) of a table below `quadrupleBelowBuckets`, at least four times the table.
+@inline(__always) func successorCode(current: UInt64, entries: UInt64, floor: UInt64) -> UInt64 {
+    var target = Swift.max(bucketsToHold(entries: entries), floor)
+    if current < quadrupleBelowBuckets, entries > Table.growthLoad(buckets: current) {
+        target = Swift.max(target, current &* 4)
+    }
+    return SizeClass.code(atLeast: target)
 }
+
+/// Tables below 1,024 buckets (64 KiB) grow fourfold: a map grown from empty then makes 3
+/// migrations per stripe on its way to 1,024 buckets instead of 8, each with its system calls
+/// (the successor's map and prefault, later the old table's unmap), which are what a build's
+/// slowest operations pay (DESIGN.md, "Growth without tail spikes"). Bytes per entry matter
+/// from about 200,000 keys on, where every table is past this size.
+let quadrupleBelowBuckets: UInt64 = 1_024
 
 /// Buckets per migration chunk claimed by a helping writer. Small, so that the writes that
 /// help each pay little (DESIGN.md, "Growth without tail spikes").
@@ -70,13 +83,14 @@ extension Stripe {
             if !compareExchangeAcqRel(table.successorClaim, expected: 0, desired: 1).exchanged { return true }
         }
         // This operation pays the system calls of a migration (the successor's map and
-        // prefault): let it also free what earlier migrations retired, so that few
-        // operations pay any (DESIGN.md, "Growth without tail spikes").
-        collectRetiredTables()
+        // prefault): let it also free what earlier migrations of every stripe retired, so
+        // that few operations pay any (DESIGN.md, "Growth without tail spikes").
+        collectEveryStripesRetiredTables()
         let floor = loadRelaxed(floorBuckets)
         // Allocated before the close, sized from an estimate, so that the table is closed
         // without a successor only for the few instructions below.
-        var code = successorCode(entries: loadRelaxed(entryCount), floor: floor)
+        let current = table.bucketCount
+        var code = successorCode(current: current, entries: loadRelaxed(entryCount), floor: floor)
         guard var successor = allocateSuccessor(code: code, required: required) else {
             _ = fetchAddRelaxed(GlobalWords.skippedMigrations, 1)
             storeRelaxed(table.successorClaim, 0)  // ours (not required): a later operation retries
@@ -90,7 +104,7 @@ extension Stripe {
             // Inserts raced past the estimate: a successor that would start over its growth
             // load is too small. The table is closed now: this allocation is required.
             successor.deallocate()
-            code = successorCode(entries: entries, floor: floor)
+            code = successorCode(current: current, entries: entries, floor: floor)
             successor = allocateSuccessor(code: code, required: true)!
         }
         if !table.installSuccessor(successor.published) { successor.deallocate() }  // [U1]
@@ -427,8 +441,13 @@ extension Stripe {
 
     /// Tries to advance the epoch, then frees every retired table at least two epochs
     /// old and puts the others back. Lock-free: an exchange, frees, and a push.
-    func collectRetiredTables() {
-        if loadRelaxed(retiredHead) == 0 { return }
+    ///
+    /// With `mayAdvance` false it only frees what the epoch already allows (a sweep over
+    /// every stripe advances at most once: `collectEveryStripesRetiredTables`). Returns
+    /// whether it tried to advance.
+    @discardableResult
+    func collectRetiredTables(mayAdvance: Bool = true) -> Bool {
+        if loadRelaxed(retiredHead) == 0 { return false }
         // [L1] acquire: pairs with the release of every push.
         var list = exchangeAcqRel(retiredHead, 0)
         var epoch = EpochDomain.epochForRetire()
@@ -441,7 +460,8 @@ extension Stripe {
             newest = Swift.max(newest, loadRelaxed(Table(address: scan).retireEpoch))
             scan = loadRelaxed(Table(address: scan).retiredLink)
         }
-        if newest &+ 2 > epoch, EpochDomain.tryAdvance() { epoch = EpochDomain.epochForRetire() }
+        let advancing = mayAdvance && newest &+ 2 > epoch
+        if advancing, EpochDomain.tryAdvance() { epoch = EpochDomain.epochForRetire() }
         while list != 0 {
             let table = Table(address: list)
             list = loadRelaxed(table.retiredLink)
@@ -450,6 +470,21 @@ extension Stripe {
             } else {
                 pushRetired(table)  // keeps the epoch it was retired in
             }
+        }
+        return advancing
+    }
+
+    /// `collectRetiredTables` on every stripe of the map that holds retired tables, with at
+    /// most one epoch advance for the whole sweep. Called by the operation that starts a
+    /// migration, which pays system calls anyway: stripes grow at different moments (their
+    /// first tables are staggered), so migrations start often across the map, and each one
+    /// frees what every stripe retired two advances ago, instead of leaving an old table until
+    /// its own stripe's next try (DESIGN.md, "When tables are freed").
+    func collectEveryStripesRetiredTables() {
+        let stripes = StripeArray(base: words(loadRelaxed(stripeArrayAddress)))
+        var mayAdvance = true
+        for i in 0..<stripeCount where loadRelaxed(stripes[i].retiredHead) != 0 {
+            if stripes[i].collectRetiredTables(mayAdvance: mayAdvance) { mayAdvance = false }
         }
     }
 

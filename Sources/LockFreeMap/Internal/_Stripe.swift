@@ -5,7 +5,8 @@
 // every insert and removal, shares no line with the table word every lookup loads):
 //
 //   line 0  [0] current table, published as a `TableWord` (address | size code)
-//           [1] unused  [2] floor: the initial table's bucket count, raised by
+//           [1] the address of the stripe array (constant: a sweep over every stripe
+//               starts from any one)  [2] floor: the initial table's bucket count, raised by
 //               reserveCapacity (no table is made smaller, and none shrinks below it)
 //           [3] migrations completed  [4] head of the retired-table list
 //   line 1  [8] entry counter
@@ -15,6 +16,8 @@ struct Stripe {
     let base: AtomicWord
 
     @inline(__always) var tableWord: AtomicWord { base }
+    /// The address of the map's stripe array (set once by `init`, constant).
+    @inline(__always) var stripeArrayAddress: AtomicWord { base + 1 }
     /// The bucket count below which the stripe's tables never go: set by `init` from
     /// `minimumCapacity`, raised (never lowered) by `reserveCapacity`. It sizes every new
     /// table and stops shrinking.
