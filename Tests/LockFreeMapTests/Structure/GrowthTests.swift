@@ -27,12 +27,15 @@ import Testing
 
     /// A table grows on the insert that brings its used slots past 80 % (16/5 per bucket of
     /// 4), to the smallest size class that holds the entries at 8/15 of its slots: about
-    /// 1.5 times larger, and not a power of two. 32 buckets -> 50 on the 103rd insert (32 ·
-    /// 16/5 = 102.4), 50 -> 76 on the 161st, 76 -> 116 on the 244th, 116 -> 176 on the 372nd.
+    /// 1.5 times larger, and not a power of two; below 1,024 buckets it grows fourfold.
+    /// 32 buckets -> 128 on the 103rd insert (32 · 16/5 = 102.4), 128 -> 512 on the 410th,
+    /// 512 -> 2,048 on the 1,639th, 2,048 -> 3,200 on the 6,554th (3,073 needed, and the
+    /// size classes between 2,048 and 4,096 go by 128).
     @Test func tablesGrowByAboutHalfPastTheGrowthLoad() throws {
         let map = LockFreeInt64Map()
         let steps: [(inserts: Int, buckets: Int)] = [
-            (102, 32), (103, 50), (160, 50), (161, 76), (243, 76), (244, 116), (371, 116), (372, 176),
+            (102, 32), (103, 128), (409, 128), (410, 512), (1_638, 512), (1_639, 2_048), (6_553, 2_048),
+            (6_554, 3_200),
         ]
         var inserted = 0
         for step in steps {
@@ -46,6 +49,18 @@ import Testing
         #expect(map.statistics.resizeCount == 4)
         for i in 0..<inserted { #expect(map[spreadKey(map, i)] == Int64(i)) }
         try map.checkInvariants()
+    }
+
+    /// The first tables of a map that starts small are staggered, 32 + stripe/4 buckets, so
+    /// that stripes filling at the same pace do not all grow at the same moment.
+    @Test func firstTablesAreStaggered() {
+        let map = LockFreeInt64Map()
+        let sizes = (0..<64).map { map.bucketCount(stripe: $0) }
+        #expect(sizes.first == 32 && sizes.last == 48)
+        #expect(zip(sizes, sizes.dropFirst()).allSatisfy { $0 <= $1 })
+        #expect(Set(sizes).count == 9, "\(sizes)")
+        let presized = LockFreeInt64Map(minimumCapacity: 1_000_000)
+        #expect(Set((0..<64).map { presized.bucketCount(stripe: $0) }).count == 1, "presized tables differ")
     }
 
     /// Size classes: the smallest `(16 + m) · 2^e` at or above a presized stripe's need, so a
