@@ -4,21 +4,21 @@ import _LockFreeMapPlatformSupport
 import _LockFreeMapTestSupport
 
 extension StressSuite.Invariants {
-    // Stresses: the copy race of DESIGN.md M5 (found by an outside review's SPIN model: finding "m5-pool-exhaustion"). Every
-    // key lands in one bucket chain of one stripe, and eight threads insert ever-new keys and
-    // remove old ones there: tombstones fill the chain, its pool runs out, and the table is
-    // rebuilt again and again, each rebuild copied by every thread at once (they all meet the
-    // frozen chain and move it themselves), racing for each overflow bucket of the copy. With
-    // one spare slot for the buckets of lost races, losers leaked their buckets and the copy
-    // could run out of its reserve ("ran out of its reserved pool"); with race widening the
-    // racers pile up in that window. Now every lost bucket goes back to a free stack, and a
-    // copy that still finds the pool exhausted maps an extension block.
-    @Test("Copies racing on one chain never run out of pool; contents exact")
-    func copiesRacingOnOneChainNeverRunOut() async throws {
+    // Stresses: racing copies into a successor that must always have room (DESIGN.md,
+    // "Admission"). Every key has the same home bucket in every table (its hash is below
+    // 2^58 / n), and eight threads insert ever-new keys and remove old ones there: the keys
+    // fill the buckets after the home bucket one by one, tombstones fill them too, the
+    // table is rebuilt again and again, and each rebuild is copied by every thread at once
+    // (they all meet the frozen buckets of that one probe range and move it themselves). A
+    // successor without room for a copy would stop the process ("no empty slot for a copy").
+    // The same scenario, with chains and an overflow pool, once found the copy running out
+    // of its reserve (an outside review's SPIN model: finding "m5-pool-exhaustion").
+    @Test("Copies racing on one probe range never run out of room; contents exact")
+    func copiesRacingOnOneProbeRangeNeverRunOutOfRoom() async throws {
         let threads = 8
         let steps = TestKnobs.stressScaled(1_500, long: 20_000)
         let map = LockFreeInt64Map()
-        // Hash = 5 + i * 2^24: bucket 5 of every table up to 2^24 buckets, stripe 0.
+        // Hash = 5 + i * 2^24, below 2^58 / n for every table here: home bucket 0, stripe 0.
         let key: @Sendable (Int) -> Int64 = { i in map.key(stripe: 0, hash: 5 &+ UInt64(i) << 24) }
         let wrong = AtomicWord(0)
         await onOSThread {
