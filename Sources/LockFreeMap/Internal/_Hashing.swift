@@ -46,6 +46,6 @@ let lowHashBits = 64 - stripeBits
 struct HashedKey {
     /// Top `stripeBits` bits of the hash.
     let stripe: Int
-    /// The other `lowHashBits` bits; the bucket is `low mod bucketCount`.
+    /// The other `lowHashBits` bits; the home bucket is `⌊low · bucketCount / 2^58⌋`.
     let low: UInt64
 }

@@ -52,14 +52,15 @@ struct MapCore {
     }
 
     /// The first table of stripe `stripe`: at least the presized `code`, and for a map that
-    /// starts small, 32 + stripe/4 buckets (32 to 47: one page each, like 32). Stripes fill
-    /// at the same pace (a key's stripe is random), so tables that started alike would grow
-    /// in step: every stripe would migrate at the same moment, holding its old and new
-    /// tables together (1 + 1/1.5 times the memory of the new ones), and the map's bytes per
-    /// entry would jump at each growth. Starting the stripes spread over a third of a growth
-    /// step keeps their growths spread as the map grows (each grows by the same factor), so
-    /// that few migrate at once and the map's bytes per entry stay flat (DESIGN.md, "Growth,
-    /// shrinking and sizes").
+    /// starts small, the size class of at least 32 + stripe/4 buckets (32 to 48: one page
+    /// each, like 32). Stripes fill at the same pace (a key's stripe is random), so tables
+    /// that started alike would grow in step: every stripe would migrate at the same moment,
+    /// holding its old and new tables together (1 + 1/1.5 times the memory of the new ones),
+    /// and the map's bytes per entry would jump at each growth. Starting the stripes spread
+    /// by a factor of 1.5 (a third of a fourfold step while tables grow fourfold, a whole
+    /// step of 1.5 after) keeps their growths spread as the map grows, so that few migrate at
+    /// once and the map's bytes per entry stay flat (DESIGN.md, "Growth, shrinking and
+    /// sizes").
     static func staggered(_ code: UInt64, stripe: Int) -> UInt64 {
         let spread = SizeClass.minimumBuckets + UInt64(stripe) / 4
         return SizeClass.buckets(code: code) >= spread ? code : SizeClass.code(atLeast: spread)

@@ -101,6 +101,8 @@ extension Stripe {
         // insert the table admitted counted itself before this load.
         let entries = loadSeqCst(entryCount)
         while entries > Table.growthLoad(buckets: SizeClass.buckets(code: code)) {
+            // Another thread may have installed its own meanwhile: then nothing to redo.
+            if table.loadSuccessor().isTable { break }
             // Inserts raced past the estimate: a successor that would start over its growth
             // load is too small. The table is closed now: this allocation is required.
             successor.deallocate()
@@ -351,8 +353,9 @@ extension Stripe {
         if current != word {
             // An insert into a successor still being filled (every insert goes there while
             // a migration runs): a second chunk, so that the old table is left, and freed,
-            // after a quarter of its bucket count in inserts rather than half; past the
-            // successor's own growth load, finish the migration, after which it can grow.
+            // after about an eighth of its bucket count in inserts rather than a quarter;
+            // past the successor's own growth load, finish the migration, after which it
+            // can grow.
             helpMigration(current.table, finishIfClaimed: used > Table.growthLoad(buckets: n))
             return
         }

@@ -98,8 +98,8 @@ extension Stripe {
             }
             b = b &+ 1 == n ? 0 : b &+ 1
         }
-        // Every slot USED: admission keeps one empty (V5) in a table that takes keys, so
-        // this table is closed; its last slot says whether it is frozen yet.
+        // Every slot USED: unreachable while V5 holds (admission keeps a slot of every table
+        // empty). Defensively, "missing", frozen as its last slot says.
         return (.missing, 0, c & slotFrozen != 0)
     }
 
@@ -217,7 +217,11 @@ extension Stripe {
                 i += 1
                 if i < slotsPerBucket { continue }
                 if visited == n {
-                    // Every slot USED (only in a closed table): nothing to insert into here.
+                    // Every slot USED and none the key's: unreachable while V5 holds. Absent
+                    // (LP: the last load); an insert goes on in a successor.
+                    guard insertion != nil else {
+                        return UpsertOutcome(wasPresent: false, oldValue: 0, changed: false, newValue: 0)
+                    }
                     word = moveOnRefused(from: table, hash: hash)
                     continue outer
                 }
@@ -256,7 +260,8 @@ extension Stripe {
                     return .done(UpsertOutcome(wasPresent: false, oldValue: 0, changed: false, newValue: 0))
                 }
                 // A revival takes no new slot, but it is a new key for the table: admitted
-                // like any insert, so a closed table's live keys never grow (V6).
+                // like any insert, so that the closer's count bounds the keys the table can
+                // hand to its successor (V6).
                 let before = fetchAddSeqCst(entryCount, 1)  // [A1]
                 guard let used = admit(word, entries: before &+ 1) else {
                     _ = fetchAddSeqCst(entryCount, UInt64.max)

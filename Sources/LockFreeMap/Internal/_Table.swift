@@ -191,8 +191,9 @@ struct Table {
     /// goes on to use the successor loads it again with `loadSuccessor`).
     @inline(__always) func peekSuccessor() -> TableWord { TableWord(raw: loadRelaxed(successor)) }
 
-    /// [A1] The successor field, seq_cst: an admission's check, and `ensureSuccessor`'s,
-    /// in the store-buffering pattern with `close` (DESIGN.md, "Admission").
+    /// [A1] The successor field, seq_cst: an admission's check, in the store-buffering
+    /// pattern with `close` and the closer's count (DESIGN.md, "Admission"). (A thread that
+    /// finds the table already closed reads the field seq_cst inside `close`.)
     @inline(__always) func loadSuccessorSeqCst() -> TableWord { TableWord(raw: loadSeqCst(successor)) }
 
     /// [A2] Closes the table to new keys: seq_cst CAS 0 -> `closed` (does nothing if the
