@@ -6,20 +6,6 @@ import Testing
 // migration starts by closing the table. Watched on stripe 0, as in GrowthTests.
 
 @Suite(.serialized) struct AdmissionTests {
-    /// Keys of stripe 0 whose hashes are spread over the whole hash space.
-    private func key(_ map: LockFreeInt64Map, _ i: Int) -> Int64 {
-        map.key(stripe: 0, hash: UInt64(i) &* 0x9E37_79B9_7F4A_7C15)
-    }
-
-    private func finishMigrations(_ map: LockFreeInt64Map) {
-        var rounds = 0
-        while map.migratingStripeCount > 0 {
-            for stripe in 0..<64 { map.removeValue(forKey: map.key(stripe: stripe, hash: 1 << 57)) }
-            rounds += 1
-            precondition(rounds < 1_000_000, "a migration did not finish")
-        }
-    }
-
     /// A table closed by a migration whose successor never comes (its thread stopped between
     /// the close and the install) takes no new key and no revival, and does not make anyone
     /// wait: the refused insert maps and installs a successor itself and goes on there.
@@ -27,16 +13,16 @@ import Testing
     /// moves them.
     @Test func aClosedTableWithoutSuccessorDoesNotStopInserts() throws {
         let map = LockFreeInt64Map()
-        for i in 0..<50 { map.insertValue(Int64(i), forKey: key(map, i)) }
-        map.removeValue(forKey: key(map, 0))
+        for i in 0..<50 { map.insertValue(Int64(i), forKey: map.spreadKey(i)) }
+        map.removeValue(forKey: map.spreadKey(0))
         map.stallAfterClosing(stripe: 0)
         #expect(map.migratingStripeCount == 1, "closed: counted as a migration under way")
         // A new key and a revival: both refused by the closed table, both go on.
-        map.insertValue(50, forKey: key(map, 50))
-        map.insertValue(0, forKey: key(map, 0))
-        finishMigrations(map)
+        map.insertValue(50, forKey: map.spreadKey(50))
+        map.insertValue(0, forKey: map.spreadKey(0))
+        map.finishMigrations()
         #expect(map.statistics.resizeCount == 1)
-        for i in 0...50 { #expect(map[key(map, i)] == Int64(i)) }
+        for i in 0...50 { #expect(map[map.spreadKey(i)] == Int64(i)) }
         #expect(map.count == 51)
         try map.checkInvariants()
     }
@@ -48,23 +34,23 @@ import Testing
     @Test func churnRebuildsAtTheSameSize() throws {
         let map = LockFreeInt64Map()
         let live = 200
-        for i in 0..<live { map.insertValue(Int64(i), forKey: key(map, i)) }
-        finishMigrations(map)
+        for i in 0..<live { map.insertValue(Int64(i), forKey: map.spreadKey(i)) }
+        map.finishMigrations()
         let size = map.bucketCount(stripe: 0)
         let resizes = map.statistics.resizeCount
         for i in live..<(live + 5_000) {
-            map.removeValue(forKey: key(map, i - live))
-            map.insertValue(Int64(i), forKey: key(map, i))
+            map.removeValue(forKey: map.spreadKey(i - live))
+            map.insertValue(Int64(i), forKey: map.spreadKey(i))
             if i % 500 == 0 {
-                finishMigrations(map)
+                map.finishMigrations()
                 try map.checkInvariants()
             }
         }
-        finishMigrations(map)
+        map.finishMigrations()
         #expect(map.statistics.resizeCount > resizes + 5, "tombstones never made a table rebuild")
         #expect(map.bucketCount(stripe: 0) <= size * 2, "churn at a steady size grew the table")
         #expect(map.count == live)
-        for i in 5_000..<(5_000 + live) { #expect(map[key(map, i)] == Int64(i)) }
+        for i in 5_000..<(5_000 + live) { #expect(map[map.spreadKey(i)] == Int64(i)) }
         #expect(map.tombstoneCount(stripe: 0) < map.bucketCount(stripe: 0) * 4)
         try map.checkInvariants()
     }

@@ -10,21 +10,6 @@ import Testing
     /// Writes to every stripe until no migration is under way: each write moves a chunk of
     /// its stripe's buckets, and the one that moves the last publishes. (The writes remove
     /// a key that is never inserted: they change nothing else.)
-    private func finishMigrations(_ map: LockFreeInt64Map) {
-        var rounds = 0
-        while map.migratingStripeCount > 0 {
-            for stripe in 0..<64 { map.removeValue(forKey: map.key(stripe: stripe, hash: 1 << 57)) }
-            rounds += 1
-            precondition(rounds < 1_000_000, "a migration did not finish")
-        }
-    }
-
-    /// Keys of stripe 0 whose hashes are spread over the whole hash space (an odd multiplier
-    /// is a bijection), so that their home buckets are spread over the table.
-    private func spreadKey(_ map: LockFreeInt64Map, _ i: Int) -> Int64 {
-        map.key(stripe: 0, hash: UInt64(i) &* 0x9E37_79B9_7F4A_7C15)
-    }
-
     /// A table grows on the insert that brings its used slots past 80 % (16/5 per bucket of
     /// 4), to the smallest size class that holds the entries at 8/15 of its slots: about
     /// 1.5 times larger, and not a power of two; below 1,024 buckets it grows fourfold.
@@ -40,14 +25,14 @@ import Testing
         var inserted = 0
         for step in steps {
             while inserted < step.inserts {
-                map.insertValue(Int64(inserted), forKey: spreadKey(map, inserted))
+                map.insertValue(Int64(inserted), forKey: map.spreadKey(inserted))
                 inserted += 1
             }
-            finishMigrations(map)
+            map.finishMigrations()
             #expect(map.bucketCount(stripe: 0) == step.buckets, "after \(step.inserts) inserts")
         }
         #expect(map.statistics.resizeCount == 4)
-        for i in 0..<inserted { #expect(map[spreadKey(map, i)] == Int64(i)) }
+        for i in 0..<inserted { #expect(map[map.spreadKey(i)] == Int64(i)) }
         try map.checkInvariants()
     }
 
@@ -84,11 +69,11 @@ import Testing
         let capacity = 200_000
         let reserved = LockFreeInt64Map(minimumCapacity: capacity).bucketCount(stripe: 0)
         let map = LockFreeInt64Map()
-        let key = { (i: Int) in spreadKey(map, i) }
+        let key = { (i: Int) in map.spreadKey(i) }
         // Grow stripe 0 past the reserved size.
         let grown = 6_000
         for i in 0..<grown { map.insertValue(Int64(i), forKey: key(i)) }
-        finishMigrations(map)
+        map.finishMigrations()
         let large = map.bucketCount(stripe: 0)
         #expect(large > reserved)
         // Remove until a removal starts the shrink (under 1 entry per 8 buckets), and stop
@@ -130,7 +115,7 @@ import Testing
         map.reserveCapacity(capacity)
         #expect(map.statistics == before, "reserving less moved or allocated something")
         for i in 0..<keys { map[Int64(i) &* 0x1E37_79B9_7F4A_7C15] = nil }
-        finishMigrations(map)
+        map.finishMigrations()
         #expect(map.count == 0)
         #expect((0..<64).allSatisfy { map.bucketCount(stripe: $0) == floor }, "shrank below the reserved size")
         try map.checkInvariants()
@@ -146,7 +131,7 @@ import Testing
         let buckets = map.bucketCount(stripe: 0)
         #expect(buckets * 64 > 2 << 20)
         #expect(map.stripesAwaitingHugePageAdvice == 64)
-        let key = { (i: Int) in spreadKey(map, i) }
+        let key = { (i: Int) in map.spreadKey(i) }
         let dense = buckets / 16
         for i in 0..<(dense - 1) { map.insertValue(Int64(i), forKey: key(i)) }
         #expect(map.stripesAwaitingHugePageAdvice == 64, "advised before one entry per 16 buckets")
@@ -166,14 +151,14 @@ import Testing
     /// key is kept.
     @Test func insertsGoOnWhileAnotherThreadMapsTheSuccessor() throws {
         let map = LockFreeInt64Map()
-        let key = { (i: Int) in spreadKey(map, i) }
+        let key = { (i: Int) in map.spreadKey(i) }
         map.stallSuccessorClaim(stripe: 0)
         for i in 0..<120 { map.insertValue(Int64(i), forKey: key(i)) }
         #expect(map.bucketCount(stripe: 0) == 32)
         #expect(map.migratingStripeCount == 0, "an insert started a migration the claim holds")
         // 32 buckets admit 121 keys (95 % of 128 slots): the 122nd is refused.
         for i in 120..<200 { map.insertValue(Int64(i), forKey: key(i)) }
-        finishMigrations(map)
+        map.finishMigrations()
         #expect(map.bucketCount(stripe: 0) > 32, "no insert mapped the successor it needed")
         for i in 0..<200 { #expect(map[key(i)] == Int64(i)) }
         try map.checkInvariants()
@@ -186,7 +171,7 @@ import Testing
         let map = LockFreeInt64Map()
         let key = { (i: Int) in map.key(stripe: 0, hash: UInt64(i)) }  // hashes < 2^58 / n: home 0
         for i in 0..<500 { map.insertValue(Int64(i), forKey: key(i)) }
-        finishMigrations(map)
+        map.finishMigrations()
         for i in 0..<500 { #expect(map[key(i)] == Int64(i)) }
         for i in stride(from: 0, to: 500, by: 2) { map[key(i)] = nil }
         for i in 0..<500 { #expect(map[key(i)] == (i % 2 == 0 ? nil : Int64(i))) }
