@@ -49,13 +49,12 @@ extension LockFreeInt64Map {
                     }
                     live += bucket.live.count
                 }
-                for (hash, position) in moved.slots {
+                for hash in moved.slots.keys {
                     if let old = current.slots[hash], !current.buckets[Int(old.bucket)].marked {
                         throw fail(
                             "stripe \(stripeIndex): the successor holds a key whose old slot "
                                 + "(bucket \(old.bucket)) was not moved")
                     }
-                    _ = position
                 }
                 for bucket in current.buckets where bucket.marked {
                     for hash in bucket.live where moved.slots[hash] == nil {

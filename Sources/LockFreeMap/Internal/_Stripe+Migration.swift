@@ -175,14 +175,16 @@ extension Stripe {
     }
 
     /// Prefetches a chunk's buckets and the successor buckets their entries go to: the home
-    /// function is monotone in the hash, so old bucket b's keys have homes from about
-    /// b·n'/n on. Only hints: nothing is read or ordered.
+    /// function is monotone in the hash, so the keys homed in the chunk, the hashes from
+    /// `firstHash(chunk.lowerBound)` up to `firstHash(chunk.upperBound)`, have their homes in
+    /// the successor between those two hashes' homes there (the iterator's ranges,
+    /// `_Stripe+Iteration.swift`; exact at any size, where b · n' overflowed 64 bits for
+    /// tables of billions of buckets). Only hints: nothing is read or ordered.
     @inline(__always) func prefetchChunk(_ chunk: Range<UInt64>, of table: Table, into successor: TableWord) {
         let n = table.bucketCount
-        let successorBuckets = successor.bucketCount
         let target = successor.table
-        let first = chunk.lowerBound.multipliedFullWidth(by: successorBuckets).low / n
-        let last = Swift.min(successorBuckets - 1, (chunk.upperBound &* successorBuckets) / n)
+        let first = successor.home(of: Self.firstHash(ofBucket: chunk.lowerBound, buckets: n))
+        let last = successor.home(of: Self.firstHash(ofBucket: chunk.upperBound, buckets: n) - 1)
         for b in chunk { prefetchForRead(table.bucket(b).base) }
         var b = first
         while b <= last {

@@ -61,7 +61,6 @@ struct Bucket {
     @inline(__always) init(_ a: UInt64) { base = words(a) }
     @inline(__always) func control(_ i: Int) -> AtomicWord { base + 2 * i }
     @inline(__always) func value(_ i: Int) -> AtomicWord { base + 2 * i + 1 }
-    @inline(__always) var address: UInt64 { LockFreeMap.address(base) }
 
     /// Whether the bucket has an empty slot (USED clear; frozen or not). Every probe that
     /// reaches such a bucket ends in it (V3).
@@ -103,21 +102,20 @@ enum SizeClass {
 /// successor: the table's address (page-aligned, so its low 12 bits are free) with its size
 /// code in those bits, so that one load gives a reader both. A word is not an address: only
 /// `table`, `bucketCount` and `home(of:)` decode it, and an address passed where a word is
-/// expected does not compile. In a successor field, `none` (0) is "open: no migration" and
+/// expected does not compile. In a successor field, 0 (`isNone`) is "open: no migration" and
 /// `closed` (1) "closed, successor not installed yet".
 struct TableWord: Equatable {
     let raw: UInt64
 
     @inline(__always) init(raw: UInt64) { self.raw = raw }
 
-    static var none: TableWord { TableWord(raw: 0) }
     static var closed: TableWord { TableWord(raw: 1) }
 
     /// The low bits of a word that hold the size code.
     @inline(__always) static var codeMask: UInt64 { 4095 }
 
     @inline(__always) var isNone: Bool { raw == 0 }
-    /// Whether this names a table (not `none`, not `closed`).
+    /// Whether this names a table (neither 0 nor `closed`).
     @inline(__always) var isTable: Bool { raw > 1 }
     /// The size code of the table this word names.
     @inline(__always) var code: UInt64 { raw & Self.codeMask }

@@ -10,7 +10,7 @@ PEERS=${PEERS:-/tmp/peers} AFTER=${AFTER:-/tmp/map-bench-v3} BEFORE=${BEFORE:-/t
 mkdir -p "$out"
 peers() {
     (cd "$PEERS" && ./run.sh --k "1000 1000000 10000000" --seconds 0.5 --repeats 1 --mem-k 10000000 \
-        --out "$out/peers-$order") >"$out/peers-$order.txt" 2>"$out/peers-$order.stderr"
+        --out "$out/peers-$order") >/dev/null 2>&1  # --out writes the CSV (stdout) and the log (stderr)
 }
 mapbench() {
     "$AFTER" --maps lockfree,mutex,sharded,dictionary --keys 1000,1M,10M --mixes all --seconds 0.5 \
