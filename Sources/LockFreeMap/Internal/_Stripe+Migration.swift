@@ -20,21 +20,33 @@
 
 // MARK: - Policy: when to grow and shrink, and how large
 
-/// Buckets for a table made for `entries` entries: 8/15 (53 %) of its slots live, so that a
-/// table grown at 80 % comes out 1.5 times larger, and one rebuilt to drop tombstones or
-/// shrunk comes out at the same load. DESIGN.md, "Growth, shrinking and sizes".
+/// Buckets for a table made for `entries` keys: 8/15 (53 %) of its slots used, so that a
+/// table grown at 80 % comes out 1.5 times larger. DESIGN.md, "Growth, shrinking and sizes".
 @inline(__always) func bucketsToHold(entries: UInt64) -> UInt64 { (entries &* 15 &+ 31) / 32 }
 
 /// Load under which a table larger than its stripe's floor shrinks: fewer than one entry
 /// per 8 buckets (3 % of the slots).
 @inline(__always) func underShrinkLoad(entries: UInt64, buckets n: UInt64) -> Bool { entries &* 8 < n }
 
-/// The size code of the successor of a table of `current` buckets, for a stripe of `entries`
-/// entries whose floor is `floor` buckets: the smallest size class that holds the entries at
-/// 8/15 of its slots, at least the floor, and, for a growth (the table is past its growth
-/// load) of a table below `quadrupleBelowBuckets`, at least four times the table.
-@inline(__always) func successorCode(current: UInt64, entries: UInt64, floor: UInt64) -> UInt64 {
-    var target = Swift.max(bucketsToHold(entries: entries), floor)
+/// The keys a successor is sized for: the live entries, plus the table's tombstones up to
+/// as many again. A removed key that comes back revives its tombstone in place, but only
+/// while its table lives: a successor sized for the live keys alone would leave churn over a
+/// fixed key set no room for the keys that come back, and it would fill with them and be
+/// rebuilt over and over, each time copying every entry. Counting tombstones (capped, so
+/// that churn over ever-new keys cannot grow a table without bound) gives such a stripe a
+/// table that holds its whole key set, after which it stops migrating. DESIGN.md, "Growth,
+/// shrinking and sizes".
+@inline(__always) func keysToHold(entries: UInt64, tombstones: UInt64) -> UInt64 {
+    entries &+ Swift.min(tombstones, entries)
+}
+
+/// The size code of the successor of a table of `current` buckets holding `tombstones`, for a
+/// stripe of `entries` entries whose floor is `floor` buckets: the smallest size class that
+/// holds `keysToHold` keys at 8/15 of its slots, at least the floor, and, for a growth (the
+/// live keys alone are past the growth load) of a table below `quadrupleBelowBuckets`, at
+/// least four times the table.
+@inline(__always) func successorCode(current: UInt64, entries: UInt64, tombstones: UInt64, floor: UInt64) -> UInt64 {
+    var target = Swift.max(bucketsToHold(entries: keysToHold(entries: entries, tombstones: tombstones)), floor)
     if current < quadrupleBelowBuckets, entries > Table.growthLoad(buckets: current) {
         target = Swift.max(target, current &* 4)
     }
@@ -90,7 +102,11 @@ extension Stripe {
         // Allocated before the close, sized from an estimate, so that the table is closed
         // without a successor only for the few instructions below.
         let current = table.bucketCount
-        var code = successorCode(current: current, entries: loadRelaxed(entryCount), floor: floor)
+        // Relaxed: the tombstone count only sizes the successor (admission, not this, keeps
+        // room for every copy).
+        let tombstones = loadRelaxed(table.tombstones)
+        var code = successorCode(
+            current: current, entries: loadRelaxed(entryCount), tombstones: tombstones, floor: floor)
         guard var successor = allocateSuccessor(code: code, required: required) else {
             _ = fetchAddRelaxed(GlobalWords.skippedMigrations, 1)
             storeRelaxed(table.successorClaim, 0)  // ours (not required): a later operation retries
@@ -106,7 +122,7 @@ extension Stripe {
             // Inserts raced past the estimate: a successor that would start over its growth
             // load is too small. The table is closed now: this allocation is required.
             successor.deallocate()
-            code = successorCode(current: current, entries: entries, floor: floor)
+            code = successorCode(current: current, entries: entries, tombstones: tombstones, floor: floor)
             successor = allocateSuccessor(code: code, required: true)!
         }
         if !table.installSuccessor(successor.published) { successor.deallocate() }  // [U1]

@@ -54,4 +54,42 @@ import Testing
         #expect(map.tombstoneCount(stripe: 0) < map.bucketCount(stripe: 0) * 4)
         try map.checkInvariants()
     }
+
+    /// Churn over a fixed key set (the benchmark's `churn`: removals and re-inserts of the
+    /// same keys) revives tombstones in place. A rebuild sizes the successor for the live
+    /// keys plus the tombstones (up to as many again), so once the table has room for the
+    /// whole key set the stripe stops migrating, where a successor sized for the live keys
+    /// alone filled with returning keys and was rebuilt again and again.
+    @Test func churnOverAFixedKeySetStopsMigrating() throws {
+        let map = LockFreeInt64Map()
+        // 4,000 live keys: a table of 2,048 buckets, whose growth load (6,553 slots) the key
+        // set of 8,000 passes.
+        let live = 4_000
+        let keySpace = 2 * live
+        for i in stride(from: 0, to: keySpace, by: 2) { map.insertValue(Int64(i), forKey: map.spreadKey(i)) }
+        var random = SystemRandomNumberGenerator()
+        var present = Set(stride(from: 0, to: keySpace, by: 2))
+        func churn(_ operations: Int) {
+            for _ in 0..<operations {
+                let i = Int.random(in: 0..<keySpace, using: &random)
+                if Bool.random(using: &random) {
+                    if map.insertValue(Int64(i), forKey: map.spreadKey(i)).inserted { present.insert(i) }
+                } else if map.removeValue(forKey: map.spreadKey(i)) != nil {
+                    present.remove(i)
+                }
+            }
+            map.finishMigrations()
+        }
+        churn(60_000)
+        let resizes = map.statistics.resizeCount
+        let buckets = map.bucketCount(stripe: 0)
+        churn(40_000)
+        #expect(map.statistics.resizeCount == resizes, "churn over a fixed key set kept migrating")
+        #expect(map.bucketCount(stripe: 0) == buckets)
+        // Bounded: at most the whole key set at 8/15 of the slots, rounded up a size class.
+        #expect(buckets * 4 <= keySpace * 2 * 17 / 16 + 128)
+        #expect(map.count == present.count)
+        for i in 0..<keySpace { #expect(map[map.spreadKey(i)] == (present.contains(i) ? Int64(i) : nil)) }
+        try map.checkInvariants()
+    }
 }
