@@ -277,6 +277,21 @@ extension LockFreeInt64Map {
         Int(truncatingIfNeeded: loadRelaxed(core.stripes[stripe].current.tombstones))
     }
 
+    /// Tests: maps a table of at least `buckets` buckets the way a migration maps a dense
+    /// successor (advised huge pages, prefaulted), unpublished; returns its block's address
+    /// and size. Free it with `deallocateTableForTesting`. Stops if the memory is refused.
+    @_spi(Testing) public static func allocateDenseTableForTesting(buckets: Int) -> (address: UInt, byteCount: Int) {
+        guard let table = Table.allocate(code: SizeClass.code(atLeast: UInt64(buckets)), dense: true) else {
+            PageMemory.outOfMemory(byteCount: Table.byteCount(buckets: UInt64(buckets)), for: "a test table")
+        }
+        return (UInt(table.address), table.blockBytes)
+    }
+
+    /// Tests: frees a table from `allocateDenseTableForTesting`.
+    @_spi(Testing) public static func deallocateTableForTesting(address: UInt) {
+        Table(address: UInt64(address)).deallocate()
+    }
+
     /// Whether quarantine mode (LOCKFREEMAP_QUARANTINE=1) is on in this process.
     @_spi(Testing) public static var quarantineIsOn: Bool { PageMemory.quarantineIsOn }
 

@@ -254,14 +254,20 @@ struct Table {
         let n = SizeClass.buckets(code: code)
         let bytes = byteCount(buckets: n)
         guard let block = PageMemory.allocate(byteCount: bytes) else { return nil }
+        // A dense block is advised before anything is written to it: the header's first
+        // store faults in the block's first page, and a 2 MiB region that already has a base
+        // page is not backed by a huge page when the rest of it faults in (only khugepaged,
+        // much later, would collapse it). Advised after the header, as until 2026-12-05,
+        // no table under 4 MiB got a huge page at all (DESIGN.md, "Huge pages").
+        if dense { PageMemory.adviseHugePages(block, byteCount: bytes) }
         let t = Table(address: LockFreeMap.address(block))
         storeRelaxed(t.base + Header.sizeCode, code)
         storeRelaxed(t.base + Header.bucketCount, n)
         storeRelaxed(t.base + Header.blockBytes, UInt64(bytes))
-        // Nothing to advise below a huge page: the inserts past 1/16 that check see 1.
-        if bytes < PageMemory.hugePageSize { storeRelaxed(t.hugePagesAdvised, 1) }
+        // Nothing (more) to advise below a huge page or once advised: the inserts past 1/16
+        // that check see 1.
+        if dense || bytes < PageMemory.hugePageSize { storeRelaxed(t.hugePagesAdvised, 1) }
         if dense {
-            t.adviseHugePages()
             // Not yet published: faulting it in here costs this thread one call and no
             // other thread anything (DESIGN.md, "Prefaulting a successor").
             PageMemory.prefaultForWriting(block, byteCount: bytes)
