@@ -57,11 +57,11 @@ let package = Package(
             path: "Benchmarks/map-bench"
         ),
         // The platform differences the tests and the benchmark share, one spelling each:
-        // starting and joining a pthread, the monotonic clock, resident memory, dlsym's
-        // default handle; and an atomic word over the C shim for helpers that must work below
-        // Synchronization's macOS 15 / iOS 18. A target of its own because MapBenchCore must
-        // not depend on test code. Under Tests/ with the other support target; knows nothing
-        // of the map.
+        // starting and joining a pthread, the monotonic clock, resident memory (and, on
+        // Linux, its transparent huge pages), dlsym's default handle; and an atomic word over
+        // the C shim for helpers that must work below Synchronization's macOS 15 / iOS 18. A
+        // target of its own because MapBenchCore must not depend on test code. Under Tests/
+        // with the other support target; knows nothing of the map.
         .target(
             name: "_LockFreeMapPlatformSupport",
             dependencies: ["_LockFreeMapShims"],

@@ -6,8 +6,10 @@
 // bucket neither holds nor ends, prefetch the next bucket; then run each key
 // through exactly the single-key code (`Stripe.lookup`, or `Stripe.upsert` with the
 // closures of `wrappingAdd(_:forKey:)`); unpin. The prefetches only warm caches, so each
-// key's result and linearization point are those of the single-key call. The keys are
-// hashed again in each pass (a few multiplies) rather than kept in scratch storage.
+// key's result and linearization point are those of the single-key call. Each key is
+// hashed once: the first pass keeps its hash and the table word it prefetched from in a
+// 16-entry buffer on the stack, which the later passes read (the single-key call still
+// loads the table word itself, as it must).
 
 extension LockFreeInt64Map {
     /// Keys per group of a batch: hashed and prefetched together, then probed, under one
@@ -15,30 +17,47 @@ extension LockFreeInt64Map {
     /// line-fill buffers on current x86-64 and arm64 cores).
     @inline(__always) static var batchGroupSize: Int { 16 }
 
+    /// A key of a group as its first pass saw it: its hash, and the table word its home
+    /// bucket was prefetched from (only a hint for the second pass; the probes load their own).
+    struct PrefetchedKey {
+        var hashed: HashedKey
+        var word: TableWord
+    }
+
+    /// Runs `body` with a buffer on the stack for one group's `PrefetchedKey`s.
+    @inline(__always) func withGroupScratch(_ body: (UnsafeMutablePointer<PrefetchedKey>) -> Void) {
+        withUnsafeTemporaryAllocation(of: PrefetchedKey.self, capacity: Self.batchGroupSize) { scratch in
+            body(scratch.baseAddress!)
+        }
+    }
+
     /// For each of `keys[0 ..< n]`, hashes it, loads its stripe's table word and prefetches
-    /// its home bucket. Called pinned: the table cannot be freed meanwhile (and a prefetch
-    /// never faults anyway).
-    @inline(__always) func prefetchHeadBuckets(_ keys: UnsafePointer<Int64>, _ n: Int) {
+    /// its home bucket, and keeps both in `seen[j]`. Called pinned: the table cannot be freed
+    /// meanwhile (and a prefetch never faults anyway).
+    @inline(__always) func prefetchHeadBuckets(
+        _ keys: UnsafePointer<Int64>, _ n: Int, into seen: UnsafeMutablePointer<PrefetchedKey>
+    ) {
         for j in 0..<n {
             let hashed = core.hashed(keys[j])
             let word = core.stripes[hashed.stripe].currentWord  // [S1], as `lookup` loads it
             prefetchForRead(word.bucket(forHash: hashed.low).base)
+            (seen + j).initialize(to: PrefetchedKey(hashed: hashed, word: word))
         }
     }
 
-    /// For each of `keys[0 ..< n]` whose home bucket (prefetched by `prefetchHeadBuckets`)
-    /// neither holds it nor ends its probe (all four slots USED), prefetches the next bucket,
-    /// where the probe goes on, so that those second misses overlap too. Only a hint: its
-    /// loads are the single-key probe's own acquire loads [C1], made pinned, and what they
-    /// see decides nothing.
-    @inline(__always) func prefetchOverflowBuckets(_ keys: UnsafePointer<Int64>, _ n: Int) {
+    /// For each key of `seen[0 ..< n]` whose home bucket (prefetched by `prefetchHeadBuckets`,
+    /// in the table that pass saw: pinned since, so not freed) neither holds it nor ends its
+    /// probe (all four slots USED), prefetches the next bucket, where the probe goes on, so
+    /// that those second misses overlap too. Only a hint: its loads are the single-key
+    /// probe's own acquire loads [C1], made pinned, and what they see decides nothing.
+    @inline(__always) func prefetchOverflowBuckets(_ seen: UnsafeMutablePointer<PrefetchedKey>, _ n: Int) {
         for j in 0..<n {
-            let hashed = core.hashed(keys[j])
-            let word = core.stripes[hashed.stripe].currentWord
-            let head = word.bucket(forHash: hashed.low)
-            if Stripe.slotIndex(in: head, of: hashed.low) != nil { continue }
+            let low = seen[j].hashed.low
+            let word = seen[j].word
+            let head = word.bucket(forHash: low)
+            if Stripe.slotIndex(in: head, of: low) != nil { continue }
             if loadAcquire(head.control(slotsPerBucket - 1)) & slotUsed == 0 { continue }
-            let home = word.home(of: hashed.low)
+            let home = word.home(of: low)
             let next = home &+ 1 == word.bucketCount ? 0 : home &+ 1
             prefetchForRead(word.table.bucket(next).base)
         }
@@ -49,15 +68,17 @@ extension LockFreeInt64Map {
     @inline(__always) func lookupGroup(
         _ keys: UnsafePointer<Int64>, _ n: Int, _ body: (_ index: Int, _ found: Bool, _ value: Int64) -> Void
     ) {
-        let pin = EpochDomain.pin()
-        defer { EpochDomain.unpin(pin) }
-        prefetchHeadBuckets(keys, n)
-        prefetchOverflowBuckets(keys, n)
-        for j in 0..<n {
-            // As `value(forKey:)`: its LP is this lookup's.
-            let hashed = core.hashed(keys[j])
-            let (found, value) = core.stripes[hashed.stripe].lookup(hashed.low)
-            body(j, found, Int64(bitPattern: value))
+        withGroupScratch { seen in
+            let pin = EpochDomain.pin()
+            defer { EpochDomain.unpin(pin) }
+            prefetchHeadBuckets(keys, n, into: seen)
+            prefetchOverflowBuckets(seen, n)
+            for j in 0..<n {
+                // As `value(forKey:)`: its LP is this lookup's.
+                let hashed = seen[j].hashed
+                let (found, value) = core.stripes[hashed.stripe].lookup(hashed.low)
+                body(j, found, Int64(bitPattern: value))
+            }
         }
     }
 
@@ -66,17 +87,19 @@ extension LockFreeInt64Map {
     @inline(__always) func addGroup(
         _ delta: Int64, _ keys: UnsafePointer<Int64>, _ n: Int, _ body: (_ index: Int, _ newValue: Int64) -> Void
     ) {
-        let pin = EpochDomain.pin()
-        defer { EpochDomain.unpin(pin) }
-        prefetchHeadBuckets(keys, n)
-        prefetchOverflowBuckets(keys, n)
-        let bits = UInt64(bitPattern: delta)
-        for j in 0..<n {
-            // As `wrappingAdd(_:forKey:)`: the same upsert, so the same LP (V1 or P1 CAS).
-            let hashed = core.hashed(keys[j])
-            let outcome = core.stripes[hashed.stripe].upsert(
-                hashed.low, record: pin, insertion: bits, change: { $0 &+ bits })
-            body(j, Int64(bitPattern: outcome.newValue))
+        withGroupScratch { seen in
+            let pin = EpochDomain.pin()
+            defer { EpochDomain.unpin(pin) }
+            prefetchHeadBuckets(keys, n, into: seen)
+            prefetchOverflowBuckets(seen, n)
+            let bits = UInt64(bitPattern: delta)
+            for j in 0..<n {
+                // As `wrappingAdd(_:forKey:)`: the same upsert, so the same LP (V1 or P1 CAS).
+                let hashed = seen[j].hashed
+                let outcome = core.stripes[hashed.stripe].upsert(
+                    hashed.low, record: pin, insertion: bits, change: { $0 &+ bits })
+                body(j, Int64(bitPattern: outcome.newValue))
+            }
         }
     }
 

@@ -1,10 +1,14 @@
 #if os(Linux)
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 
 // Transparent huge pages as the kernel reports them for this process (/proc/self/smaps),
-// for the test that a dense table is backed by them (HugePageTests). Linux only.
+// for the test that a dense table is backed by them. Linux only.
 
-/// Reads the kernel's view of huge pages for the tests above.
+/// The kernel's view of this process's transparent huge pages, for `HugePageTests`.
 package enum HugePageProbe {
     package static let hugePage = 2 << 20
     package static var basePage: Int { Int(getpagesize()) }
@@ -27,7 +31,7 @@ package enum HugePageProbe {
     }
 
     /// A file read to its end with read(2): procfs files report a size of 0, and
-    /// Foundation's `String(contentsOfFile:)` stops after its first page.
+    /// Foundation's `String(contentsOfFile:)` did not return the whole of /proc/self/smaps.
     package static func readWholeFile(_ path: String) -> String? {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return nil }
