@@ -52,19 +52,23 @@ extension Stripe {
 
     /// The index of the key's slot in bucket `b`, if the bucket holds one, found without
     /// a branch per slot: which slot holds a key is random, and a branch per slot
-    /// mispredicted on most lookups. Each control load is [C1]; a slot's hash never changes
-    /// once USED (V1), so the index stays the key's slot whatever happens next.
+    /// mispredicted on most lookups. The four compares set bits of a mask, one test of it
+    /// branches (x86-64 code folds slot 3's compare into that test), and the index is its
+    /// lowest set bit: 12 instructions fewer per operation than the minimum of four
+    /// differences it replaced (callgrind: 129 → 117 per read, 163 → 151 per counter add,
+    /// K = 1,000). Each control load is [C1]; a slot's hash never changes once USED (V1),
+    /// so the index stays the key's slot whatever happens next.
     @inline(__always) static func slotIndex(in b: Bucket, of hash: UInt64) -> Int? {
         let target = slotUsed | hash
         let keyBits = slotUsed | slotHashMask
-        // d_i == 0 iff slot i holds the key; at most one does (V2). One branch on the
-        // minimum (conditional moves), then the index by arithmetic.
-        let d0 = (loadAcquire(b.control(0)) & keyBits) ^ target
-        let d1 = (loadAcquire(b.control(1)) & keyBits) ^ target
-        let d2 = (loadAcquire(b.control(2)) & keyBits) ^ target
-        let d3 = (loadAcquire(b.control(3)) & keyBits) ^ target
-        if min(min(d0, d1), min(d2, d3)) != 0 { return nil }
-        return (d1 == 0 ? 1 : 0) + (d2 == 0 ? 2 : 0) + (d3 == 0 ? 3 : 0)
+        // Bit i of `match` is set iff slot i holds the key; at most one is (V2). One branch
+        // on the mask, then the index is its lowest set bit.
+        var match: UInt64 = (loadAcquire(b.control(0)) & keyBits) == target ? 1 : 0
+        match |= (loadAcquire(b.control(1)) & keyBits) == target ? 2 : 0
+        match |= (loadAcquire(b.control(2)) & keyBits) == target ? 4 : 0
+        match |= (loadAcquire(b.control(3)) & keyBits) == target ? 8 : 0
+        if match == 0 { return nil }
+        return match.trailingZeroBitCount
     }
 
     /// The key's slot in the table published as `word`, or the empty slot that ends its

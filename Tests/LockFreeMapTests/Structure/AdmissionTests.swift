@@ -31,7 +31,7 @@ import Testing
     /// over ever-new keys at a steady size is rebuilt now and then (dropping them) instead
     /// of filling up, its size stays bounded, and the tombstone counter matches the slots
     /// (checkInvariants) at every pause.
-    @Test func churnRebuildsAtTheSameSize() throws {
+    @Test func churnOverEverNewKeysStaysBounded() throws {
         let map = LockFreeInt64Map()
         let live = 200
         for i in 0..<live { map.insertValue(Int64(i), forKey: map.spreadKey(i)) }
