@@ -33,9 +33,9 @@
 /// while its table lives: a successor sized for the live keys alone would leave churn over a
 /// fixed key set no room for the keys that come back, and it would fill with them and be
 /// rebuilt over and over, each time copying every entry. Counting tombstones (capped, so
-/// that churn over ever-new keys cannot grow a table without bound) gives such a stripe a
-/// table that holds its whole key set, after which it stops migrating. DESIGN.md, "Growth,
-/// shrinking and sizes".
+/// that churn over ever-new keys cannot grow a table without bound) gives a stripe whose key
+/// set is up to about 3 times its live keys a table that holds the whole set, after which it
+/// stops migrating. DESIGN.md, "Growth, shrinking and sizes".
 @inline(__always) func keysToHold(entries: UInt64, tombstones: UInt64) -> UInt64 {
     entries &+ Swift.min(tombstones, entries)
 }
