@@ -27,6 +27,7 @@ import sys
 
 NOT_ALTERNATIVES = {"floor_array", "absl_single", "lockfree", "lockfree-presized", "dictionary"}
 GOALS = {"read": 1.0, "churn": 1.0, "build": 1.0, "read90": 1.3, "mixed50": 1.3, "counter": 1.3}
+ORDER = ["read", "read90", "mixed50", "counter", "churn", "build"]
 
 
 def goal(mix, threads):
@@ -34,7 +35,6 @@ def goal(mix, threads):
     if mix in ("counter", "mixed50") and threads == 1:
         return 1.0
     return GOALS[mix]
-ORDER = ["read", "read90", "mixed50", "counter", "churn", "build"]
 
 
 def load(paths):
