@@ -58,9 +58,9 @@ struct MapCore {
     /// holding its old and new tables together (1 + 1/1.5 times the memory of the new ones),
     /// and the map's bytes per entry would jump at each growth. Starting the stripes spread
     /// by a factor of 1.5 (a third of a fourfold step while tables grow fourfold, a whole
-    /// step of 1.5 after) keeps their growths spread as the map grows, so that few migrate at
-    /// once and the map's bytes per entry stay flat (DESIGN.md, "Growth, shrinking and
-    /// sizes").
+    /// step of 1.5 after) keeps their growths spread as the map grows, in groups of the
+    /// stripes whose sizes fall in one size class (9 groups; DESIGN.md, "Staggered first
+    /// tables", has what the groups cost).
     static func staggered(_ code: UInt64, stripe: Int) -> UInt64 {
         let spread = SizeClass.minimumBuckets + UInt64(stripe) / 4
         return SizeClass.buckets(code: code) >= spread ? code : SizeClass.code(atLeast: spread)
