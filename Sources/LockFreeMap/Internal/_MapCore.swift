@@ -1,6 +1,11 @@
 // The map's storage: the stripe array and the hash seed.
 // Everything the public class needs, as plain values over memory it owns.
 
+/// Bytes of a map's stripe array: the stripes, then one 128-byte line of map-wide words, of
+/// which word 0 is the migrating-stripes hint (`Stripe.migratingStripes`), on a line of its
+/// own so that its changes take no stripe's line from the other cores.
+let stripeArrayBytes = stripeCount * Stripe.byteCount + 128
+
 /// The `stripeCount` stripes, contiguous, each `Stripe.byteCount` bytes.
 struct StripeArray {
     let base: AtomicWord
@@ -42,8 +47,9 @@ struct MapCore {
     /// `maximumCapacity`): enough buckets that no stripe grows before the map holds that many
     /// random keys. A stripe's share is binomial (n trials, p = 1/64): the table is sized for
     /// its mean plus 6 standard deviations plus 8 (the most loaded of 64 stripes is rarely
-    /// past 3), and never for less than the mean plus a quarter, at the growth load (80 % of
-    /// the slots: 16/5 entries per bucket). DESIGN.md, "Growth, shrinking and sizes".
+    /// past 3), and never for less than the mean plus a quarter, at 80 % of the slots (16/5
+    /// entries per bucket, under the growth load of 88 %). DESIGN.md, "Growth, shrinking and
+    /// sizes".
     static func initialCode(minimumCapacity: Int) -> UInt64 {
         let mean = Double(minimumCapacity) / Double(stripeCount)
         let deviation = (mean * (1 - 1 / Double(stripeCount))).squareRoot()
@@ -68,7 +74,7 @@ struct MapCore {
 
     init(minimumCapacity: Int, seed: UInt64) {
         self.seed = seed
-        let raw = PageMemory.allocateOrStop(byteCount: stripeCount * Stripe.byteCount, for: "the stripes of a new map")
+        let raw = PageMemory.allocateOrStop(byteCount: stripeArrayBytes, for: "the stripes of a new map")
         stripes = StripeArray(base: raw.assumingMemoryBound(to: UInt64.self))
         let presized = Self.initialCode(minimumCapacity: minimumCapacity)
         for i in 0..<stripeCount {
@@ -92,7 +98,7 @@ struct MapCore {
     /// Returns all memory (deinit: no other thread can reach the map any more).
     func deallocate() {
         for i in 0..<stripeCount { stripes[i].deallocateTables() }
-        PageMemory.deallocate(UnsafeMutableRawPointer(stripes.base), byteCount: stripeCount * Stripe.byteCount)
+        PageMemory.deallocate(UnsafeMutableRawPointer(stripes.base), byteCount: stripeArrayBytes)
     }
 
     @inline(__always) func hashed(_ key: Int64) -> HashedKey {

@@ -11,18 +11,21 @@
 //    copy each frozen LIVE entry into the successor with an insert-if-absent that treats
 //    any slot of the key (even a tombstone) as present, then set the bucket's migrated bit.
 //    Every step is idempotent, so a thread that stops anywhere leaves work others can
-//    finish. Writers help in chunks of `migrationChunk` buckets claimed with a fetch-add,
-//    and an operation that meets a frozen slot (or is refused by admission) migrates its
-//    key's probe range itself (`moveOn`) before it goes on in the successor: nobody waits
-//    for the thread that started.
+//    finish. Writers help in chunks of `migrationChunk` buckets claimed with a fetch-add:
+//    the stripe's own writers from the first bucket up, and writers to stripes that are not
+//    migrating from the last bucket down (a map-wide hint names the migrating stripes). An
+//    operation that meets a frozen slot (or is refused by admission) migrates its key's
+//    probe range itself (`moveOn`) before it goes on in the successor: nobody waits for the
+//    thread that started.
 // 3. Finish: the thread whose bit completes the count publishes the successor as the
 //    stripe's table with a CAS and retires the old table to epoch reclamation.
 
 // MARK: - Policy: when to grow and shrink, and how large
 
-/// Buckets for a table made for `entries` keys: 8/15 (53 %) of its slots used, so that a
-/// table grown at 80 % comes out 1.5 times larger. DESIGN.md, "Growth, shrinking and sizes".
-@inline(__always) func bucketsToHold(entries: UInt64) -> UInt64 { (entries &* 15 &+ 31) / 32 }
+/// Buckets for a table made for `entries` keys: 44/75 (58.7 %) of its slots used, so that a
+/// table grown at 88 % comes out 1.5 times larger (entries / (4 · 44/75) = entries · 75/176
+/// buckets). DESIGN.md, "Growth, shrinking and sizes".
+@inline(__always) func bucketsToHold(entries: UInt64) -> UInt64 { (entries &* 75 &+ 175) / 176 }
 
 /// Load under which a table larger than its stripe's floor shrinks: fewer than one entry
 /// per 8 buckets (3 % of the slots).
@@ -42,7 +45,7 @@
 
 /// The size code of the successor of a table of `current` buckets holding `tombstones`, for a
 /// stripe of `entries` entries whose floor is `floor` buckets: the smallest size class that
-/// holds `keysToHold` keys at 8/15 of its slots, at least the floor, and, for a growth (the
+/// holds `keysToHold` keys at 44/75 of its slots, at least the floor, and, for a growth (the
 /// live keys alone are past the growth load) of a table below `quadrupleBelowBuckets`, at
 /// least four times the table.
 @inline(__always) func successorCode(current: UInt64, entries: UInt64, tombstones: UInt64, floor: UInt64) -> UInt64 {
@@ -113,6 +116,7 @@ extension Stripe {
             return false
         }
         table.close()  // [A2]
+        markMigrating(true)  // a hint for other stripes' writers (`helpAnotherStripe`)
         // [A2] seq_cst, after the close (or after the failed CAS that saw it closed): every
         // insert the table admitted counted itself before this load.
         let entries = loadSeqCst(entryCount)
@@ -168,17 +172,31 @@ extension Stripe {
         return moveOn(from: table, hash: hash)
     }
 
-    /// A writer's share of an ongoing migration of `table`: one chunk of buckets. With
-    /// `finishIfClaimed`, once every chunk is claimed but the migration is not done (a
-    /// claimer is slow or stopped), moves every bucket not yet moved.
-    @inline(never) func helpMigration(_ table: Table, finishIfClaimed: Bool = false) {
+    /// A writer's share of an ongoing migration of `table`: one chunk of buckets, claimed
+    /// upward from bucket 0 by the stripe's own writers, or `fromTop` downward from the last
+    /// by another stripe's (`helpAnotherStripe`). With `finishIfClaimed`, once every chunk of
+    /// the upward cursor is claimed but the migration is not done (a claimer is slow or
+    /// stopped), moves every bucket not yet moved.
+    @inline(never) func helpMigration(_ table: Table, finishIfClaimed: Bool = false, fromTop: Bool = false) {
         let successor = table.loadSuccessor()  // [U1]
         if !successor.isTable { return }
         let count = table.bucketCount
-        // Relaxed: the cursor only spreads work; the buckets' own bits decide.
-        let start = fetchAddRelaxed(table.migrationCursor, migrationChunk)
-        if start < count {
-            let end = min(start + migrationChunk, count)
+        // Relaxed: the cursors only spread work; the buckets' own bits decide. The stripe's
+        // own writers claim chunks upward from bucket 0, other stripes' writers downward
+        // from the last, so that the two kinds of helper work at opposite ends. Each cursor
+        // alone covers every bucket: past the point where they cross, a claim finds its
+        // buckets' bits set and moves nothing.
+        var start: UInt64
+        var end: UInt64
+        if fromTop {
+            let down = Swift.min(fetchAddRelaxed(table.migrationCursorDown, migrationChunk), count)
+            end = count &- down
+            start = end &- Swift.min(migrationChunk, end)
+        } else {
+            start = Swift.min(fetchAddRelaxed(table.migrationCursor, migrationChunk), count)
+            end = Swift.min(start &+ migrationChunk, count)
+        }
+        if start < end {
             prefetchChunk(start..<end, of: table, into: successor)
             var flagged: UInt64 = 0
             for b in start..<end where migrateBucket(b, of: table, into: successor) {
@@ -333,6 +351,7 @@ extension Stripe {
         // [S1] seq_cst CAS: release publishes the successor with every copy into it.
         let (published, _) = compareExchangeSeqCst(tableWord, expected: table.published.raw, desired: successor.raw)
         guard published else { return }
+        markMigrating(false)
         _ = fetchAddRelaxed(resizeCount, 1)
         retire(table)
     }
@@ -347,9 +366,62 @@ extension Stripe {
     @inline(__always) func beginWrite(record: ThreadRecord) -> TableWord {
         let word = currentWord
         let table = word.table
-        if table.peekSuccessor().isTable { helpMigration(table) }
+        if table.peekSuccessor().isTable {
+            helpMigration(table)
+        } else if loadRelaxed(migratingStripes) != 0 {
+            helpAnotherStripe()
+        }
         if loadRelaxed(retiredHead) != 0, EpochDomain.tick(record) { collectRetiredTables() }
         return word
+    }
+
+    /// A write to a stripe that is not migrating moves a chunk of another stripe's migration:
+    /// that of the first stripe after this one whose bit is set in the map's migrating-stripes
+    /// hint, from the top of its table down (`helpMigration(fromTop:)`). So a migration ends
+    /// after about 1/64 of the writes it took when only its own stripe's writes moved it, and
+    /// fewer stripes hold an old table and a whole successor at once (DESIGN.md, "Who moves a
+    /// migration"). The total work is the same.
+    ///
+    /// The hint is only a hint: a bit set late (after the migration it announces has been
+    /// published) is cleared here once the stripe's table is found open, and a bit lost that
+    /// way costs that migration only the help of other stripes.
+    @inline(never) func helpAnotherStripe() {
+        let mask = loadRelaxed(migratingStripes)
+        if mask == 0 { return }
+        let shift = UInt64((index &+ 1) & (stripeCount &- 1))
+        let rotated = shift == 0 ? mask : (mask >> shift) | (mask << (64 &- shift))
+        let other = Int((UInt64(rotated.trailingZeroBitCount) &+ shift) & UInt64(stripeCount &- 1))
+        let stripe = StripeArray(base: words(loadRelaxed(stripeArrayAddress)))[other]
+        let table = stripe.current
+        let successor = table.peekSuccessor()
+        guard successor.isTable else {
+            // Open: the bit outlived its migration (set by a closer after the publication
+            // cleared it). Closed, no successor yet: the migration is starting; leave it.
+            if successor.isNone { stripe.markMigrating(false) }
+            return
+        }
+        // Relaxed loads: only a hint of work left; `helpMigration` claims it. Once every
+        // chunk is claimed, a fetch-add on the cursor would only make every write of the map
+        // contend for its line until the publication.
+        guard loadRelaxed(table.migrationCursor) &+ loadRelaxed(table.migrationCursorDown) < table.bucketCount
+        else { return }
+        stripe.helpMigration(table, fromTop: true)
+    }
+
+    /// Sets (`migrating`) or clears this stripe's bit in the map's migrating-stripes hint. A
+    /// CAS loop (an atomic fetch-or / fetch-and): it retries only when another stripe's bit
+    /// changed. Relaxed in effect (the shim's CAS is acq_rel): the hint orders nothing, every
+    /// decision is taken on the tables' own words.
+    func markMigrating(_ migrating: Bool) {
+        let bit = UInt64(1) << UInt64(index)
+        var seen = loadRelaxed(migratingStripes)
+        while true {
+            let desired = migrating ? seen | bit : seen & ~bit
+            if desired == seen { return }
+            let (done, now) = compareExchangeAcqRel(migratingStripes, expected: seen, desired: desired)
+            if done { return }
+            seen = now
+        }
     }
 
     /// After an insert into the table published as `word` that brought the stripe to

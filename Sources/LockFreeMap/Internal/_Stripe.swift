@@ -10,6 +10,9 @@
 //               reserveCapacity (no table is made smaller, and none shrinks below it)
 //           [3] migrations completed  [4] head of the retired-table list
 //   line 1  [8] entry counter
+//
+// After the last stripe, on a line of its own: the map's migrating-stripes hint
+// (`migratingStripes`, reached from any stripe through word 1).
 
 struct Stripe {
     static let byteCount = 128
@@ -24,6 +27,12 @@ struct Stripe {
     @inline(__always) var floorBuckets: AtomicWord { base + 2 }
     @inline(__always) var resizeCount: AtomicWord { base + 3 }
     @inline(__always) var retiredHead: AtomicWord { base + 4 }
+    /// The map's migrating-stripes hint, on the line after the last stripe: bit i is set while
+    /// stripe i migrates (by the closers of its table, after the close; cleared by the
+    /// publisher). Only a hint, read relaxed: see `helpAnotherStripe`.
+    @inline(__always) var migratingStripes: AtomicWord {
+        words(loadRelaxed(stripeArrayAddress)) + stripeCount * (Stripe.byteCount / 8)
+    }
     @inline(__always) var entryCount: AtomicWord { base + 8 }
 
     /// The current table. [S1] acquire: pairs with the release of the CAS that
@@ -31,6 +40,10 @@ struct Stripe {
     /// so its header and every entry copied into it are visible.
     @inline(__always) var currentWord: TableWord { TableWord(raw: loadAcquire(tableWord)) }
     @inline(__always) var current: Table { currentWord.table }
+    /// This stripe's index in the map's stripe array, 0 ..< `stripeCount`.
+    var index: Int {
+        Int((LockFreeMap.address(base) &- loadRelaxed(stripeArrayAddress)) / UInt64(Stripe.byteCount))
+    }
 }
 
 extension Stripe {

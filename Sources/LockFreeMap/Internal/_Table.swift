@@ -32,9 +32,12 @@
 //   line 0 (read-mostly)  [0] size code (`SizeClass`)  [1] successor: 0 (open), `closedWord`
 //                         (closed, no successor yet), or the successor's `TableWord`
 //                         [2] bytes of the block  [3] bucket count
-//   line 1 (migration)    [8] migration cursor  [9] migrated bucket count  [10] retire
+//   line 1 (migration)    [8] migration cursor (buckets claimed upward from 0 by the
+//                         stripe's own writers)  [9] migrated bucket count  [10] retire
 //                         epoch  [11] retired-list link  [12] successor claim (0 / 1: a
-//                         thread maps the successor: `Stripe.startMigration`)
+//                         thread maps the successor: `Stripe.startMigration`)  [13] the
+//                         downward cursor (buckets claimed from the last by other stripes'
+//                         writers: `Stripe.helpAnotherStripe`)
 //   line 2 (inserts read, [16] huge pages advised (0 / 1; 1 from the start for a table too
 //   removals write)       small for them)  [17] tombstones: slots whose key was removed
 //                         (counted before the removal, so never under the true number)
@@ -146,7 +149,7 @@ struct Table {
     enum Header {
         static let sizeCode = 0, successor = 1, blockBytes = 2, bucketCount = 3
         static let migrationCursor = 8, migratedCount = 9, retireEpoch = 10, retiredLink = 11
-        static let successorClaim = 12
+        static let successorClaim = 12, migrationCursorDown = 13
         static let hugePagesAdvised = 16, tombstones = 17
     }
 
@@ -158,6 +161,8 @@ struct Table {
     /// Bytes of the block (header, buckets, bitmap).
     @inline(__always) var blockBytes: Int { Int(loadRelaxed(base + Header.blockBytes)) }
     @inline(__always) var migrationCursor: AtomicWord { base + Header.migrationCursor }
+    /// Buckets claimed downward from the last by other stripes' writers (`Stripe.helpAnotherStripe`).
+    @inline(__always) var migrationCursorDown: AtomicWord { base + Header.migrationCursorDown }
     @inline(__always) var migratedCount: AtomicWord { base + Header.migratedCount }
     @inline(__always) var retireEpoch: AtomicWord { base + Header.retireEpoch }
     @inline(__always) var retiredLink: AtomicWord { base + Header.retiredLink }
@@ -176,8 +181,8 @@ struct Table {
 
     /// The most slots that may be USED (V5): 95 % of them, so every probe ends at an empty slot.
     @inline(__always) static func admissionLimit(buckets n: UInt64) -> UInt64 { n &* 4 &* 19 / 20 }
-    /// The load that starts a growth: 80 % of the slots USED (live keys and tombstones).
-    @inline(__always) static func growthLoad(buckets n: UInt64) -> UInt64 { n &* 4 &* 4 / 5 }
+    /// The load that starts a growth: 88 % of the slots USED (live keys and tombstones).
+    @inline(__always) static func growthLoad(buckets n: UInt64) -> UInt64 { n &* 4 &* 22 / 25 }
 
     // MARK: The successor field
 
