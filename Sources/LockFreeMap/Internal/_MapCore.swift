@@ -2,17 +2,23 @@
 // Everything the public class needs, as plain values over memory it owns.
 
 /// Bytes of a map's stripe array: the stripes, then one 128-byte line of map-wide words, of
-/// which word 0 is the migrating-stripes hint (`Stripe.migratingStripes`), on a line of its
-/// own so that its changes take no stripe's line from the other cores.
+/// which word 0 is the migrating-stripes hint (`StripeArray.migratingStripes`), on a line of
+/// its own so that its changes take no stripe's line from the other cores.
 let stripeArrayBytes = stripeCount * Stripe.byteCount + 128
 
-/// The `stripeCount` stripes, contiguous, each `Stripe.byteCount` bytes.
+/// The `stripeCount` stripes, contiguous, each `Stripe.byteCount` bytes, and the map-wide
+/// line after them.
 struct StripeArray {
     let base: AtomicWord
 
     @inline(__always) subscript(_ i: Int) -> Stripe {
         Stripe(base: base + i * (Stripe.byteCount / 8))
     }
+
+    /// The map's migrating-stripes hint, word 0 of the line after the last stripe: bit i is
+    /// set while stripe i migrates (by the closers of its table, after the close; cleared by
+    /// the publisher). Only a hint, read relaxed: see `Stripe.helpAnotherStripe`.
+    @inline(__always) var migratingStripes: AtomicWord { base + stripeCount * (Stripe.byteCount / 8) }
 
     /// The sum of the stripes' counters. Each counter is >= 0 at every instant
     /// (DESIGN.md, "Size"), so the sum is too.

@@ -391,7 +391,7 @@ extension Stripe {
         let shift = UInt64((index &+ 1) & (stripeCount &- 1))
         let rotated = shift == 0 ? mask : (mask >> shift) | (mask << (64 &- shift))
         let other = Int((UInt64(rotated.trailingZeroBitCount) &+ shift) & UInt64(stripeCount &- 1))
-        let stripe = StripeArray(base: words(loadRelaxed(stripeArrayAddress)))[other]
+        let stripe = stripeArray[other]
         let table = stripe.current
         let successor = table.peekSuccessor()
         guard successor.isTable else {
@@ -574,7 +574,7 @@ extension Stripe {
     /// frees what every stripe retired two advances ago, instead of leaving an old table until
     /// its own stripe's next try (DESIGN.md, "When tables are freed").
     func collectEveryStripesRetiredTables() {
-        let stripes = StripeArray(base: words(loadRelaxed(stripeArrayAddress)))
+        let stripes = stripeArray
         var mayAdvance = true
         for i in 0..<stripeCount where loadRelaxed(stripes[i].retiredHead) != 0 {
             if stripes[i].collectRetiredTables(mayAdvance: mayAdvance) { mayAdvance = false }

@@ -12,7 +12,7 @@
 //   line 1  [8] entry counter
 //
 // After the last stripe, on a line of its own: the map's migrating-stripes hint
-// (`migratingStripes`, reached from any stripe through word 1).
+// (`StripeArray.migratingStripes`, reached from any stripe through word 1).
 
 struct Stripe {
     static let byteCount = 128
@@ -27,12 +27,10 @@ struct Stripe {
     @inline(__always) var floorBuckets: AtomicWord { base + 2 }
     @inline(__always) var resizeCount: AtomicWord { base + 3 }
     @inline(__always) var retiredHead: AtomicWord { base + 4 }
-    /// The map's migrating-stripes hint, on the line after the last stripe: bit i is set while
-    /// stripe i migrates (by the closers of its table, after the close; cleared by the
-    /// publisher). Only a hint, read relaxed: see `helpAnotherStripe`.
-    @inline(__always) var migratingStripes: AtomicWord {
-        words(loadRelaxed(stripeArrayAddress)) + stripeCount * (Stripe.byteCount / 8)
-    }
+    /// The map's stripe array, reached from any of its stripes (word 1 is constant).
+    @inline(__always) var stripeArray: StripeArray { StripeArray(base: words(loadRelaxed(stripeArrayAddress))) }
+    /// The map's migrating-stripes hint (`StripeArray.migratingStripes`).
+    @inline(__always) var migratingStripes: AtomicWord { stripeArray.migratingStripes }
     @inline(__always) var entryCount: AtomicWord { base + 8 }
 
     /// The current table. [S1] acquire: pairs with the release of the CAS that
