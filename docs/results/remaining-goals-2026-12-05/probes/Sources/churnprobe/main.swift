@@ -1,0 +1,39 @@
+// churnprobe K OPS: WORKLOADS.md's `churn` on one thread (prefill the even indexes of 0 ..< 2K,
+// then over 2K keys: pct < 50 get, < 75 insert-if-absent, else remove); prints the map's
+// statistics after the prefill and after every tenth of OPS, with that tenth's rate.
+import Foundation
+import LockFreeMap
+
+@inline(__always) func splitmix64(_ x: UInt64) -> UInt64 {
+    var z = x &+ 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+}
+@inline(__always) func reduce(_ x: UInt64, _ n: UInt64) -> UInt64 { x.multipliedFullWidth(by: n).high }
+let args = CommandLine.arguments
+let k = UInt64(args.count > 1 ? Int(args[1])! : 10_000_000)
+let ops = args.count > 2 ? Int(args[2])! : 20_000_000
+let map = LockFreeInt64Map()
+var i: UInt64 = 0
+while i < 2 * k { let key = Int64(bitPattern: splitmix64(i)); map.insertValue(key, forKey: key); i += 2 }
+func show(_ label: String) {
+    let s = map.statistics
+    print(label, "entries \(s.entryCount) tombstones \(s.tombstoneCount) buckets \(s.bucketCount) load \(String(format: "%.3f", s.loadFactor)) used/slots \(String(format: "%.3f", Double(s.entryCount + s.tombstoneCount) / Double(4 * s.bucketCount))) longest \(s.longestChain) resizes \(s.resizeCount) migrating \(s.migratingStripeCount) MiB \(s.tableBytes >> 20)")
+}
+show("prefill")
+var seed: UInt64 = 0
+var sink: Int64 = 0
+for tenth in 0..<10 {
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    for _ in 0..<(ops / 10) {
+        let r = splitmix64(seed); seed &+= 0x9E37_79B9_7F4A_7C15
+        let c = splitmix64(seed); seed &+= 0x9E37_79B9_7F4A_7C15
+        let key = Int64(bitPattern: splitmix64(reduce(r, 2 * k)))
+        let pct = reduce(c, 100)
+        if pct < 50 { sink &+= map[key] ?? 0 } else if pct < 75 { _ = map.insertValue(key, forKey: key) } else { sink &+= map.removeValue(forKey: key) ?? 0 }
+    }
+    let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+    show("tenth \(tenth) \(String(format: "%.2f", Double(ops / 10) / dt / 1e6)) Mops/s")
+}
+print(sink == 42 ? "" : "done")
