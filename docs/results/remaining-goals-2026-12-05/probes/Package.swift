@@ -3,17 +3,22 @@
 // - `swift run -c release tailprobe K [grown,presized,sharded]`: one thread builds K keys
 //   into each map, timing every insert;
 // - `swift run -c release churnprobe K OPS`: WORKLOADS.md's churn on one thread, with the
-//   map's statistics after the prefill and after every tenth of OPS.
+//   map's statistics after the prefill and after every tenth of OPS;
+// - `swift run -c release churnops K OPS`: the same churn, every operation timed and grouped
+//   by what it found.
 import PackageDescription
 
 let lockFreeMap: Target.Dependency = .product(name: "LockFreeMap", package: "LockFreeMap")
+let probeKeys: Target.Dependency = "ProbeKeys"
 
 let package = Package(
     name: "probes",
     platforms: [.macOS(.v15)],
     dependencies: [.package(name: "LockFreeMap", path: "../../../..")],
     targets: [
-        .executableTarget(name: "tailprobe", dependencies: [lockFreeMap]),
-        .executableTarget(name: "churnprobe", dependencies: [lockFreeMap]),
+        .target(name: "ProbeKeys"),
+        .executableTarget(name: "tailprobe", dependencies: [lockFreeMap, probeKeys]),
+        .executableTarget(name: "churnprobe", dependencies: [lockFreeMap, probeKeys]),
+        .executableTarget(name: "churnops", dependencies: [lockFreeMap, probeKeys]),
     ]
 )

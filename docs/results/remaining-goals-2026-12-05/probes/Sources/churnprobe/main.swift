@@ -3,14 +3,8 @@
 // statistics after the prefill and after every tenth of OPS, with that tenth's rate.
 import Foundation
 import LockFreeMap
+import ProbeKeys
 
-@inline(__always) func splitmix64(_ x: UInt64) -> UInt64 {
-    var z = x &+ 0x9E37_79B9_7F4A_7C15
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-}
-@inline(__always) func reduce(_ x: UInt64, _ n: UInt64) -> UInt64 { x.multipliedFullWidth(by: n).high }
 let args = CommandLine.arguments
 let k = UInt64(args.count > 1 ? Int(args[1])! : 10_000_000)
 let ops = args.count > 2 ? Int(args[2])! : 20_000_000

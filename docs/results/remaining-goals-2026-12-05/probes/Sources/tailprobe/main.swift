@@ -6,13 +6,8 @@
 import Foundation
 import Synchronization
 import LockFreeMap
+import ProbeKeys
 
-@inline(__always) func splitmix64(_ x: UInt64) -> UInt64 {
-    var z = x &+ 0x9E37_79B9_7F4A_7C15
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-}
 @inline(__always) func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
 final class Shard { let m = Mutex<[Int64: Int64]>([:]) }
