@@ -9,16 +9,16 @@
 import PackageDescription
 
 let lockFreeMap: Target.Dependency = .product(name: "LockFreeMap", package: "LockFreeMap")
-let probeKeys: Target.Dependency = "ProbeKeys"
+let probeWorkload: Target.Dependency = "ProbeWorkload"
 
 let package = Package(
     name: "probes",
     platforms: [.macOS(.v15)],
     dependencies: [.package(name: "LockFreeMap", path: "../../../..")],
     targets: [
-        .target(name: "ProbeKeys"),
-        .executableTarget(name: "tailprobe", dependencies: [lockFreeMap, probeKeys]),
-        .executableTarget(name: "churnprobe", dependencies: [lockFreeMap, probeKeys]),
-        .executableTarget(name: "churnops", dependencies: [lockFreeMap, probeKeys]),
+        .target(name: "ProbeWorkload", dependencies: [lockFreeMap]),
+        .executableTarget(name: "tailprobe", dependencies: [lockFreeMap, probeWorkload]),
+        .executableTarget(name: "churnprobe", dependencies: [lockFreeMap, probeWorkload]),
+        .executableTarget(name: "churnops", dependencies: [lockFreeMap, probeWorkload]),
     ]
 )

@@ -5,7 +5,7 @@
 // about 20 ns), and the share of the time it took.
 import Foundation
 import LockFreeMap
-import ProbeKeys
+import ProbeWorkload
 
 @inline(__always) func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
@@ -13,23 +13,13 @@ let args = CommandLine.arguments
 let k = UInt64(args.count > 1 ? Int(args[1])! : 10_000_000)
 let ops = args.count > 2 ? Int(args[2])! : 10_000_000
 let map = LockFreeInt64Map()
-var i: UInt64 = 0
-while i < 2 * k {
-    let key = Int64(bitPattern: splitmix64(i))
-    map.insertValue(key, forKey: key)
-    i += 2
-}
+prefillChurn(map, keys: k)
 let names = ["get, present", "get, absent", "insert, inserted", "insert, present", "remove, removed", "remove, absent"]
 var times = [[UInt32]](repeating: [], count: 6)
-var seed: UInt64 = 0
+var draws = ChurnDraws(keys: k)
 var t0 = now()
 for _ in 0..<ops {
-    let r = splitmix64(seed)
-    seed &+= 0x9E37_79B9_7F4A_7C15
-    let c = splitmix64(seed)
-    seed &+= 0x9E37_79B9_7F4A_7C15
-    let key = Int64(bitPattern: splitmix64(reduce(r, 2 * k)))
-    let pct = reduce(c, 100)
+    let (key, pct) = draws.next()
     let group: Int
     if pct < 50 {
         group = map[key] == nil ? 1 : 0

@@ -6,7 +6,7 @@
 import Foundation
 import Synchronization
 import LockFreeMap
-import ProbeKeys
+import ProbeWorkload
 
 @inline(__always) func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
@@ -39,7 +39,7 @@ for name in which.split(separator: ",") {
     let start = now()
     var t0 = start
     for i in 0..<k {
-        let key = Int64(bitPattern: splitmix64(UInt64(i)))
+        let key = key(UInt64(i))
         if let grown { grown.insertValue(key, forKey: key) }
         else if let presized { presized.insertValue(key, forKey: key) }
         else { sharded!.insert(key, key) }
